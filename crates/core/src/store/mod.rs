@@ -1,0 +1,114 @@
+//! The local SQLite store: index of documents, full-text search and revisions.
+//! It lives in the OS app-data folder, one database per project, and can always be rebuilt
+//! from the project folder.
+
+mod database;
+mod location;
+pub mod migrations;
+mod search;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+
+pub use database::Store;
+pub use location::DATA_DIR_ENV;
+pub use migrations::MIGRATIONS;
+pub use search::{SNIPPET_MATCH_END, SNIPPET_MATCH_START};
+
+/// One document as the indexer hands it to the store. Plain data; the store never parses files.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexedDocument {
+    /// Path relative to the project root, with `/` separators. Primary key.
+    pub rel_path: String,
+    /// Front matter `id`, else the file stem.
+    pub id: String,
+    /// `requirements` | `contract` | `dataset` | `meeting`, or None when unknown / unparsable.
+    pub kind: Option<String>,
+    pub title: String,
+    pub status: Option<String>,
+    pub version: Option<String>,
+    pub owners: Vec<String>,
+    pub tags: Vec<String>,
+    pub links: Vec<String>,
+    /// Text of the structured fields worth searching (rationales, descriptions, ...), joined by newlines.
+    pub field_text: String,
+    pub body: String,
+    /// Full file content as read (for revisions).
+    pub content: String,
+    /// `sha256:<hex>` of the file bytes.
+    pub hash: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+    /// Number of error-severity issues the parser/validator found in this file.
+    pub error_count: u32,
+}
+
+/// What the store remembers about a file, to decide whether it must be re-read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileState {
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub hash: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ListFilter {
+    pub kind: Option<String>,
+    pub status: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DocumentRow {
+    pub rel_path: String,
+    pub id: String,
+    pub kind: Option<String>,
+    pub title: String,
+    pub status: Option<String>,
+    pub version: Option<String>,
+    pub owners: Vec<String>,
+    pub tags: Vec<String>,
+    pub hash: String,
+    pub error_count: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    pub rel_path: String,
+    pub id: String,
+    pub kind: Option<String>,
+    pub title: String,
+    /// Plain text excerpt; matched terms between U+0002 and U+0003 ([`SNIPPET_MATCH_START`],
+    /// [`SNIPPET_MATCH_END`]), converted to `<mark>` by `render::snippet_html` for display.
+    pub snippet: String,
+    /// Relevance (negated bm25): higher is better. Only meaningful within one result list.
+    pub rank: f64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Revision {
+    pub rel_path: String,
+    pub hash: String,
+    pub size: u64,
+    /// Unix time in milliseconds when Seam first saw or wrote this content.
+    pub seen_at_ms: i64,
+    /// "seen" (read from disk) or "written" (saved by Seam).
+    pub origin: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database {path}: {source}")]
+    Sqlite {
+        path: PathBuf,
+        source: rusqlite::Error,
+    },
+    #[error("database {path}: migration failed: {message}")]
+    Migration { path: PathBuf, message: String },
+    #[error("cannot create the data folder {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,113 @@
+//! Full-text search: turns the user's free text into a safe FTS5 query and ranks hits by bm25,
+//! title weighted highest (weights are set on the table in the schema).
+
+use rusqlite::params;
+
+use super::database::sqlite_error_for;
+use super::{SearchHit, Store, StoreError};
+
+/// Marks the start of a matched term in a snippet.
+pub const SNIPPET_MATCH_START: char = '\u{2}';
+/// Marks the end of a matched term in a snippet.
+pub const SNIPPET_MATCH_END: char = '\u{3}';
+
+/// Tokens of context around the best match in a snippet.
+const SNIPPET_TOKENS: i64 = 16;
+
+impl Store {
+    /// Full-text search over title, id, tags, field_text and body, best first. `query` is free
+    /// text: every whitespace-separated term must match (terms with punctuation match as a
+    /// phrase, e.g. `fraud-scoring`), the last term also matches as a prefix unless the query
+    /// ends with a space. Never fails on FTS syntax; a query without searchable terms finds
+    /// nothing. Snippets mark matched terms with U+0002 … U+0003.
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
+        let Some(fts_query) = fts_query(query) else {
+            return Ok(Vec::new());
+        };
+        let sqlite_error = sqlite_error_for(&self.path);
+        // The inner query lets FTS5 sort by rank itself and compute snippets only for the rows
+        // that survive the limit.
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT d.rel_path, d.id, d.kind, d.title, hit.snippet, hit.rank
+                 FROM (
+                     SELECT rowid, rank,
+                            snippet(documents_fts, -1, char(2), char(3), '…', ?3) AS snippet
+                     FROM documents_fts
+                     WHERE documents_fts MATCH ?1
+                     ORDER BY rank
+                     LIMIT ?2
+                 ) AS hit
+                 JOIN documents AS d ON d.doc_rowid = hit.rowid
+                 ORDER BY hit.rank",
+            )
+            .map_err(&sqlite_error)?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = statement
+            .query_map(params![fts_query, limit, SNIPPET_TOKENS], |row| {
+                let bm25: f64 = row.get(5)?;
+                Ok(SearchHit {
+                    rel_path: row.get(0)?,
+                    id: row.get(1)?,
+                    kind: row.get(2)?,
+                    title: row.get(3)?,
+                    snippet: row.get::<_, Option<String>>(4)?.unwrap_or_default(),
+                    // FTS5's bm25 is negative, lower is better; flip it so higher is better.
+                    rank: -bm25,
+                })
+            })
+            .map_err(&sqlite_error)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
+    }
+}
+
+/// Builds an FTS5 MATCH expression from free text, or None when nothing is searchable.
+/// Each whitespace-separated term becomes a quoted string (so `AND`, `NEAR`, `*`, `:`, `-`, `(`
+/// are just text), terms are ANDed, and the last gets `*` for prefix matching while typing.
+/// Terms with no letter or digit are dropped: the tokenizer would turn them into an empty phrase.
+pub(crate) fn fts_query(user_query: &str) -> Option<String> {
+    let terms: Vec<&str> = user_query
+        .split_whitespace()
+        .filter(|term| term.chars().any(char::is_alphanumeric))
+        .collect();
+    let last_index = terms.len().checked_sub(1)?;
+    let still_typing_last_term = !user_query.ends_with(char::is_whitespace);
+    let quoted: Vec<String> = terms
+        .iter()
+        .enumerate()
+        .map(|(index, term)| {
+            let mut quoted = format!("\"{}\"", term.replace('"', "\"\""));
+            if index == last_index && still_typing_last_term {
+                quoted.push('*');
+            }
+            quoted
+        })
+        .collect();
+    Some(quoted.join(" "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_quoted_and_the_last_is_a_prefix() {
+        assert_eq!(
+            fts_query("fraud recal").as_deref(),
+            Some("\"fraud\" \"recal\"*")
+        );
+        assert_eq!(fts_query("recall ").as_deref(), Some("\"recall\""));
+        assert_eq!(
+            fts_query("say \"hi\"").as_deref(),
+            Some("\"say\" \"\"\"hi\"\"\"*")
+        );
+    }
+
+    #[test]
+    fn queries_without_searchable_terms_are_none() {
+        assert_eq!(fts_query(""), None);
+        assert_eq!(fts_query("   "), None);
+        assert_eq!(fts_query("* - : \" ("), None);
+    }
+}

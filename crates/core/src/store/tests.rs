@@ -1,0 +1,397 @@
+//! Store tests against a real SQLite file in a temporary folder.
+
+use super::*;
+
+struct TestStore {
+    // Kept so the folder outlives the store.
+    _folder: tempfile::TempDir,
+    store: Store,
+}
+
+fn open_test_store() -> TestStore {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let store = Store::open_at(&folder.path().join("seam.db")).expect("open store");
+    TestStore {
+        _folder: folder,
+        store,
+    }
+}
+
+fn document(rel_path: &str, id: &str, title: &str, body: &str) -> IndexedDocument {
+    let content = format!("---\nid: {id}\ntitle: {title}\n---\n{body}");
+    IndexedDocument {
+        rel_path: rel_path.to_string(),
+        id: id.to_string(),
+        kind: Some("requirements".to_string()),
+        title: title.to_string(),
+        status: Some("draft".to_string()),
+        version: None,
+        owners: vec!["Ana Ruiz".to_string()],
+        tags: vec!["payments".to_string()],
+        links: vec!["transactions-2024".to_string()],
+        field_text: "A missed fraud case costs about 40 EUR.".to_string(),
+        body: body.to_string(),
+        hash: fake_hash(&content),
+        size: content.len() as u64,
+        content,
+        mtime_ns: 1_700_000_000_000_000_000,
+        error_count: 0,
+    }
+}
+
+fn fake_hash(content: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(content.as_bytes());
+    let hex: String = digest.iter().map(|byte| format!("{byte:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+fn sample_documents() -> Vec<IndexedDocument> {
+    let mut contract = document(
+        "contracts/fraud-scoring-api.md",
+        "fraud-scoring-api",
+        "Fraud scoring API",
+        "The checkout service calls the scorer with every transaction.",
+    );
+    contract.kind = Some("contract".to_string());
+    contract.status = Some("agreed".to_string());
+    contract.version = Some("2.1.0".to_string());
+    vec![
+        document(
+            "requirements/fraud-scoring-requirements.md",
+            "fraud-scoring-requirements",
+            "Fraud scoring requirements",
+            "Overall recall must stay above the threshold on the holdout set.",
+        ),
+        contract,
+        document(
+            "requirements/latency.md",
+            "latency",
+            "Latency budget",
+            "p95 latency under fifty milliseconds.",
+        ),
+    ]
+}
+
+#[test]
+fn apply_then_list_and_search_round_trip() {
+    let mut test = open_test_store();
+    let documents = sample_documents();
+    test.store.apply(&documents, &[]).expect("apply");
+    assert_eq!(test.store.document_count().expect("count"), 3);
+
+    let all = test.store.list(&ListFilter::default()).expect("list");
+    let paths: Vec<&str> = all.iter().map(|row| row.rel_path.as_str()).collect();
+    // Ordered by kind, then title.
+    assert_eq!(
+        paths,
+        [
+            "contracts/fraud-scoring-api.md",
+            "requirements/fraud-scoring-requirements.md",
+            "requirements/latency.md",
+        ]
+    );
+    let contract = &all[0];
+    assert_eq!(contract.id, "fraud-scoring-api");
+    assert_eq!(contract.version.as_deref(), Some("2.1.0"));
+    assert_eq!(contract.owners, ["Ana Ruiz"]);
+    assert_eq!(contract.tags, ["payments"]);
+    assert_eq!(contract.hash, documents[1].hash);
+
+    let agreed = test
+        .store
+        .list(&ListFilter {
+            kind: None,
+            status: Some("agreed".to_string()),
+        })
+        .expect("list agreed");
+    assert_eq!(agreed.len(), 1);
+    let requirements = test
+        .store
+        .list(&ListFilter {
+            kind: Some("requirements".to_string()),
+            status: None,
+        })
+        .expect("list requirements");
+    assert_eq!(requirements.len(), 2);
+
+    let by_id = test.store.document_by_id("latency").expect("by id");
+    assert_eq!(by_id.len(), 1);
+    assert_eq!(by_id[0].title, "Latency budget");
+
+    let states = test.store.file_states().expect("file states");
+    assert_eq!(states.len(), 3);
+    let state = &states["requirements/latency.md"];
+    assert_eq!(state.hash, documents[2].hash);
+    assert_eq!(state.size, documents[2].size);
+    assert_eq!(state.mtime_ns, documents[2].mtime_ns);
+
+    let hits = test.store.search("holdout", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        hits[0].rel_path,
+        "requirements/fraud-scoring-requirements.md"
+    );
+    assert!(
+        hits[0].snippet.contains("\u{2}holdout\u{3}"),
+        "{:?}",
+        hits[0].snippet
+    );
+
+    // Stemming: "milliseconds" in the body is found by "millisecond".
+    let hits = test.store.search("millisecond ", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    // Structured field text and tags are searchable too.
+    assert_eq!(test.store.search("EUR ", 10).expect("search").len(), 3);
+    assert_eq!(test.store.search("payments ", 10).expect("search").len(), 3);
+}
+
+#[test]
+fn title_matches_rank_above_body_matches() {
+    let mut test = open_test_store();
+    let documents = vec![
+        document(
+            "a.md",
+            "a",
+            "Notes",
+            "We discuss calibration of the scorer here.",
+        ),
+        document("b.md", "b", "Calibration", "Short."),
+    ];
+    test.store.apply(&documents, &[]).expect("apply");
+    let hits = test.store.search("calibration", 10).expect("search");
+    assert_eq!(hits.len(), 2);
+    assert_eq!(hits[0].rel_path, "b.md");
+    assert!(hits[0].rank > hits[1].rank);
+}
+
+#[test]
+fn search_limit_is_respected() {
+    let mut test = open_test_store();
+    test.store.apply(&sample_documents(), &[]).expect("apply");
+    assert_eq!(test.store.search("fraud", 1).expect("search").len(), 1);
+}
+
+#[test]
+fn reapplying_the_same_hash_adds_no_revision() {
+    let mut test = open_test_store();
+    let documents = sample_documents();
+    test.store.apply(&documents, &[]).expect("apply");
+    test.store.apply(&documents, &[]).expect("apply again");
+    let revisions = test
+        .store
+        .revisions("requirements/latency.md")
+        .expect("revisions");
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(revisions[0].origin, "seen");
+    assert_eq!(revisions[0].hash, documents[2].hash);
+    assert_eq!(test.store.document_count().expect("count"), 3);
+    // The full-text index holds one row per document, not one per apply.
+    assert_eq!(test.store.search("latency", 10).expect("search").len(), 1);
+}
+
+#[test]
+fn a_changed_hash_adds_one_revision_and_replaces_the_text() {
+    let mut test = open_test_store();
+    let original = document("notes.md", "notes", "Notes", "The old wording about drift.");
+    test.store
+        .apply(std::slice::from_ref(&original), &[])
+        .expect("apply");
+    let changed = document(
+        "notes.md",
+        "notes",
+        "Notes",
+        "The new wording about seasonality.",
+    );
+    test.store
+        .apply(std::slice::from_ref(&changed), &[])
+        .expect("apply changed");
+
+    let revisions = test.store.revisions("notes.md").expect("revisions");
+    assert_eq!(revisions.len(), 2);
+    // Newest first.
+    assert_eq!(revisions[0].hash, changed.hash);
+    assert_eq!(revisions[1].hash, original.hash);
+    assert_eq!(
+        test.store
+            .revision_content("notes.md", &original.hash)
+            .expect("content")
+            .as_deref(),
+        Some(original.content.as_str())
+    );
+    assert_eq!(
+        test.store
+            .revision_content("notes.md", "sha256:unknown")
+            .expect("content"),
+        None
+    );
+
+    assert!(test.store.search("drift ", 10).expect("search").is_empty());
+    assert_eq!(
+        test.store.search("seasonality", 10).expect("search").len(),
+        1
+    );
+    assert_eq!(
+        test.store.file_states().expect("states")["notes.md"].hash,
+        changed.hash
+    );
+}
+
+#[test]
+fn removed_documents_leave_list_and_search_but_keep_revisions() {
+    let mut test = open_test_store();
+    test.store.apply(&sample_documents(), &[]).expect("apply");
+    let removed = vec![
+        "requirements/latency.md".to_string(),
+        "never/indexed.md".to_string(),
+    ];
+    test.store.apply(&[], &removed).expect("remove");
+
+    assert_eq!(test.store.document_count().expect("count"), 2);
+    let listed = test.store.list(&ListFilter::default()).expect("list");
+    assert!(listed
+        .iter()
+        .all(|row| row.rel_path != "requirements/latency.md"));
+    assert!(test.store.search("latency", 10).expect("search").is_empty());
+    assert!(test
+        .store
+        .document_by_id("latency")
+        .expect("by id")
+        .is_empty());
+    assert!(!test
+        .store
+        .file_states()
+        .expect("states")
+        .contains_key("requirements/latency.md"));
+    assert_eq!(
+        test.store
+            .revisions("requirements/latency.md")
+            .expect("revisions")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn record_written_is_idempotent_per_path_and_hash() {
+    let mut test = open_test_store();
+    let content = "---\nid: x\n---\nbody\n";
+    let hash = fake_hash(content);
+    test.store
+        .record_written("x.md", content, &hash, content.len() as u64)
+        .expect("record");
+    test.store
+        .record_written("x.md", content, &hash, content.len() as u64)
+        .expect("record again");
+    let revisions = test.store.revisions("x.md").expect("revisions");
+    assert_eq!(revisions.len(), 1);
+    assert_eq!(revisions[0].origin, "written");
+    assert_eq!(
+        test.store
+            .revision_content("x.md", &hash)
+            .expect("content")
+            .as_deref(),
+        Some(content)
+    );
+}
+
+#[test]
+fn hostile_search_input_never_fails() {
+    let mut test = open_test_store();
+    test.store.apply(&sample_documents(), &[]).expect("apply");
+    let hostile = [
+        "\"",
+        "*",
+        "AND(",
+        "-",
+        ":",
+        "AND",
+        "OR",
+        "NOT",
+        "NEAR(",
+        "fraud AND(",
+        "\"fraud",
+        "fraud\"",
+        "title:fraud",
+        "-fraud",
+        "^fraud",
+        "fraud*",
+        "(",
+        ")",
+        "{title}: x",
+        "'",
+        "+",
+        "\\",
+        "\u{2}",
+        "🦀",
+        "é",
+        "",
+        "  ",
+        "fraud OR",
+        "a\"b\"c",
+        "NEAR(fraud api, 2)",
+    ];
+    for query in hostile {
+        let result = test.store.search(query, 10);
+        assert!(result.is_ok(), "query {query:?} failed: {result:?}");
+    }
+    // Operators are plain words, not syntax.
+    assert_eq!(
+        test.store.search("title:fraud", 10).expect("search").len(),
+        0
+    );
+    // "fraud" is in every sample's field text; the minus is not a NOT.
+    assert_eq!(test.store.search("-fraud ", 10).expect("search").len(), 3);
+}
+
+#[test]
+fn the_last_term_matches_as_a_prefix() {
+    let mut test = open_test_store();
+    test.store.apply(&sample_documents(), &[]).expect("apply");
+    let hits = test.store.search("recal", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, "fraud-scoring-requirements");
+    let hits = test.store.search("fraud sco", 10).expect("search");
+    assert_eq!(hits.len(), 2);
+    // Only the last term is a prefix.
+    assert!(test
+        .store
+        .search("sco fraud", 10)
+        .expect("search")
+        .is_empty());
+    // Ids with punctuation match as a phrase.
+    let hits = test.store.search("fraud-scoring-api", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].id, "fraud-scoring-api");
+}
+
+#[test]
+fn reopening_keeps_the_data() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let db_path = folder.path().join("seam.db");
+    {
+        let mut store = Store::open_at(&db_path).expect("open");
+        store.apply(&sample_documents(), &[]).expect("apply");
+    }
+    let store = Store::open_at(&db_path).expect("reopen");
+    assert_eq!(store.path(), db_path);
+    assert_eq!(store.document_count().expect("count"), 3);
+    assert_eq!(store.search("holdout", 10).expect("search").len(), 1);
+}
+
+#[test]
+fn open_for_project_never_writes_into_the_project() {
+    let project = tempfile::tempdir().expect("tempdir");
+    let store = Store::open_for_project(project.path()).expect("open");
+    let canonical_root = project.path().canonicalize().expect("canonical");
+    assert!(!store.path().starts_with(&canonical_root));
+    assert!(store.path().exists());
+    let entries = std::fs::read_dir(project.path()).expect("read dir").count();
+    assert_eq!(entries, 0);
+    // Don't leave a stray database in the developer's data folder.
+    let db_folder = store.path().parent().map(std::path::Path::to_path_buf);
+    drop(store);
+    if let Some(db_folder) = db_folder {
+        std::fs::remove_dir_all(db_folder).expect("clean up");
+    }
+}

@@ -1,0 +1,53 @@
+// Helpers for showing arbitrary front matter readably: shape detection and compact text.
+import { getContext, setContext } from "svelte";
+
+export type Plain = string | number | boolean | null;
+export type Obj = Record<string, unknown>;
+
+export const HEADER_KEYS = new Set(["kind", "id", "title", "status", "version", "tags", "owners"]);
+
+export function isScalar(value: unknown): value is Plain {
+  return value === null || value === undefined || ["string", "number", "boolean"].includes(typeof value);
+}
+
+export function isObject(value: unknown): value is Obj {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+export function scalarText(value: unknown): string {
+  if (value === null || value === undefined) return "—";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  return String(value);
+}
+
+/** One-line text for a value inside a table cell: `k: v, k: v`, `a, b`. */
+export function compact(value: unknown): string {
+  if (isScalar(value)) return scalarText(value);
+  if (Array.isArray(value)) {
+    if (value.every(isScalar)) return value.map(scalarText).join(", ");
+    return value.map((item) => (isObject(item) ? `{${compact(item)}}` : compact(item))).join("; ");
+  }
+  if (isObject(value)) {
+    return Object.entries(value)
+      .map(([k, v]) => `${k}: ${Array.isArray(v) && v.every(isScalar) ? `[${compact(v)}]` : isObject(v) ? `{${compact(v)}}` : compact(v)}`)
+      .join(", ");
+  }
+  return String(value);
+}
+
+/** Union of keys over a list of objects, in first-seen order. */
+export function columnsOf(rows: Obj[]): string[] {
+  const seen = new Set<string>();
+  for (const row of rows) for (const key of Object.keys(row)) seen.add(key);
+  return [...seen];
+}
+
+/** Lets structured views turn document ids into links without knowing the document list. */
+export type DocLinks = { has: (id: string) => boolean; open: (id: string) => void };
+const DOC_LINKS = Symbol("doc-links");
+export function provideDocLinks(links: DocLinks): void {
+  setContext(DOC_LINKS, links);
+}
+export function docLinks(): DocLinks | undefined {
+  return getContext<DocLinks | undefined>(DOC_LINKS);
+}
