@@ -49,7 +49,7 @@ seam_setup_tauri_driver() {
 }
 
 # A hash of the files a step depends on, to skip it when nothing changed.
-seam_setup_hash() { sha256sum "$@" | sha256sum | cut -d' ' -f1; }
+seam_setup_hash() { cat "$@" | sha256sum | cut -d" " -f1; }
 
 seam_setup_ui() {
   local ui="$SEAM_ROOT/ui"
@@ -64,7 +64,11 @@ seam_setup_ui() {
     seam_setup_log "ui dependencies: up to date"
   else
     seam_setup_log "ui dependencies: npm ci"
-    (cd "$ui" && npm ci --no-audit --no-fund)
+    if ! (cd "$ui" && npm ci --no-audit --no-fund); then
+      echo "error: \`npm ci\` failed in ui/. If it says the lock file is out of sync, regenerate" \
+           "ui/package-lock.json with \`npm install\` (every package it names must exist in the registry) and commit it." >&2
+      return 1
+    fi
     echo "$deps_hash" >"$deps_stamp"
   fi
 

@@ -1,1 +1,22 @@
-fn main() { }
+//! Declares the app's own commands so that each needs an explicit permission in a capability.
+
+fn main() {
+    let commands = &[
+        "open_project",
+        "create_project",
+        "open_example",
+        "current_project",
+        "recent_projects",
+        "list_documents",
+        "get_document",
+        "save_document",
+        "search",
+        "render_markdown",
+        "project_issues",
+    ];
+    let attributes =
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
+    if let Err(error) = tauri_build::try_build(attributes) {
+        panic!("tauri build failed: {error:#}");
+    }
+}

@@ -1,1 +1,427 @@
-fn main() {}
+//! `seam`: the command line over seam-core. Exit codes: 0 success, 1 checks failed, 2 bad usage
+//! or unreadable input. `--json` shapes are documented in docs/CLI.md.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{anyhow, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use serde_json::{json, Value};
+
+use seam_core::document::edit::NewValue;
+use seam_core::document::{Issue, Severity};
+use seam_core::lint::LintReport;
+use seam_core::project::{self, Project, SaveRequest};
+use seam_core::store::{ListFilter, Store};
+
+#[derive(Parser)]
+#[command(name = "seam", version, about = "Seam: requirement sheets, interface contracts and dataset notes for ML-enabled systems")]
+struct Cli {
+    /// Run as if started in DIR (the project is found from there upwards).
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    directory: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a project in DIR (new or empty): empty, or a copy of the example project.
+    Init {
+        dir: PathBuf,
+        #[arg(long)]
+        example: bool,
+    },
+    /// Bring the local index up to date with the folder.
+    Index {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List documents.
+    List {
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one document (by id or by path).
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Full-text search.
+    Search {
+        query: String,
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set one front matter value in place (see docs/PATHS.md for FIELD.PATH).
+    Set {
+        id: String,
+        path: String,
+        value: String,
+        /// Write VALUE as a string even if it reads as YAML (a number, a list...).
+        #[arg(long)]
+        string: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every document: syntax, required keys, value shapes, links, duplicate ids.
+    Lint {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Same as --format json.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Junit,
+    Sarif,
+}
+
+/// Failures that mean "checks failed" (exit 1) rather than bad usage (exit 2).
+#[derive(Debug)]
+struct ChecksFailed;
+
+impl std::fmt::Display for ChecksFailed {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("checks failed")
+    }
+}
+
+impl std::error::Error for ChecksFailed {}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) if error.is::<ChecksFailed>() => ExitCode::from(1),
+        Err(error) => {
+            eprintln!("seam: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn start_dir(cli: &Cli) -> PathBuf {
+    cli.directory.clone().unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn open(cli: &Cli) -> Result<(Project, Store)> {
+    let project = Project::discover(&start_dir(cli))?;
+    let store = Store::open_for_project(&project.root)?;
+    Ok((project, store))
+}
+
+fn print_json(value: &Value) -> Result<()> {
+    println!("{}", serde_json::to_string_pretty(value)?);
+    Ok(())
+}
+
+fn issue_json(issue: &Issue) -> Value {
+    json!({
+        "path": issue.rel_path,
+        "line": issue.line,
+        "severity": issue.severity.as_str(),
+        "code": issue.code,
+        "field": issue.field,
+        "message": issue.message,
+    })
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match &cli.command {
+        Command::Init { dir, example } => {
+            let dir = match &cli.directory {
+                Some(base) if dir.is_relative() => base.join(dir),
+                _ => dir.clone(),
+            };
+            seam_core::example::init_project(&dir, *example)?;
+            println!("Created {} project in {}", if *example { "the example" } else { "an empty" }, dir.display());
+            Ok(())
+        }
+        Command::Index { json } => {
+            let (project, mut store) = open(&cli)?;
+            let report = project::index(&project, &mut store)?;
+            if *json {
+                print_json(&json!({
+                    "root": project.root,
+                    "database": store.path(),
+                    "files": report.files,
+                    "parsed": report.parsed,
+                    "removed": report.removed,
+                    "millis": report.millis,
+                    "issues": report.issues.iter().map(issue_json).collect::<Vec<_>>(),
+                }))
+            } else {
+                for issue in &report.issues {
+                    eprintln!("{}", issue.display());
+                }
+                println!(
+                    "Indexed {} files ({} read, {} removed) in {} ms into {}",
+                    report.files,
+                    report.parsed,
+                    report.removed,
+                    report.millis,
+                    store.path().display()
+                );
+                Ok(())
+            }
+        }
+        Command::List { kind, status, json } => {
+            let (project, mut store) = open(&cli)?;
+            project::index(&project, &mut store)?;
+            let rows = store.list(&ListFilter { kind: kind.clone(), status: status.clone() })?;
+            if *json {
+                return print_json(&Value::Array(
+                    rows.iter()
+                        .map(|row| {
+                            json!({
+                                "id": row.id, "kind": row.kind, "title": row.title, "status": row.status,
+                                "version": row.version, "path": row.rel_path, "owners": row.owners, "tags": row.tags,
+                                "errors": row.error_count,
+                            })
+                        })
+                        .collect(),
+                ));
+            }
+            for row in &rows {
+                println!(
+                    "{:<13} {:<10} {:<36} {}{}",
+                    row.kind.as_deref().unwrap_or("?"),
+                    row.status.as_deref().unwrap_or("-"),
+                    row.id,
+                    row.title,
+                    if row.error_count > 0 { format!("  ({} errors)", row.error_count) } else { String::new() }
+                );
+            }
+            Ok(())
+        }
+        Command::Show { id, json } => {
+            let (project, mut store) = open(&cli)?;
+            project::index(&project, &mut store)?;
+            let rel_path = resolve_id(&project, &store, id)?;
+            let document = project.read_document(&rel_path)?;
+            if *json {
+                return print_json(&json!({
+                    "id": document.id,
+                    "kind": document.kind.map(|kind| kind.as_str()),
+                    "path": document.rel_path,
+                    "title": document.title(),
+                    "status": document.status(),
+                    "version": document.version(),
+                    "hash": document.hash,
+                    "read_only": document.read_only,
+                    "front_matter": document.json,
+                    "body": document.body(),
+                    "issues": document.issues.iter().map(issue_json).collect::<Vec<_>>(),
+                }));
+            }
+            println!("{}  ({})", document.title(), document.rel_path);
+            println!(
+                "id: {}   kind: {}   status: {}{}",
+                document.id,
+                document.kind.map_or("?", |kind| kind.as_str()),
+                document.status().unwrap_or_else(|| "-".to_string()),
+                document.version().map(|version| format!("   version: {version}")).unwrap_or_default()
+            );
+            for issue in &document.issues {
+                println!("{}", issue.display());
+            }
+            println!();
+            if let Some(span) = document.front_matter {
+                print!("{}", &document.text[span.yaml_start..span.yaml_end]);
+                println!();
+            }
+            print!("{}", document.body());
+            Ok(())
+        }
+        Command::Search { query, limit, json } => {
+            let (project, mut store) = open(&cli)?;
+            project::index(&project, &mut store)?;
+            let hits = store.search(query, *limit)?;
+            if *json {
+                return print_json(&Value::Array(
+                    hits.iter()
+                        .map(|hit| {
+                            json!({
+                                "id": hit.id, "kind": hit.kind, "title": hit.title, "path": hit.rel_path,
+                                "snippet": plain_snippet(&hit.snippet), "rank": hit.rank,
+                            })
+                        })
+                        .collect(),
+                ));
+            }
+            for hit in &hits {
+                println!("{}  {}  ({})", hit.id, hit.title, hit.rel_path);
+                println!("    {}", plain_snippet(&hit.snippet).replace('\n', " "));
+            }
+            if hits.is_empty() {
+                eprintln!("no matches for \"{query}\"");
+            }
+            Ok(())
+        }
+        Command::Set { id, path, value, string, json } => {
+            let (project, mut store) = open(&cli)?;
+            project::index(&project, &mut store)?;
+            let rel_path = resolve_id(&project, &store, id)?;
+            let before = project.read_document(&rel_path)?;
+            let new_value = if *string { NewValue::Text(value.clone()) } else { NewValue::from_cli(value) };
+            let request = SaveRequest {
+                rel_path: rel_path.clone(),
+                base_hash: before.hash.clone(),
+                edits: vec![(path.clone(), new_value)],
+                body: None,
+            };
+            let after = project::save(&project, Some(&mut store), &request)?;
+            if *json {
+                return print_json(&json!({
+                    "path": rel_path, "field": path, "changed": after.hash != before.hash, "hash": after.hash,
+                }));
+            }
+            if after.hash == before.hash {
+                println!("{rel_path}: {path} already has that value");
+            } else {
+                println!("{rel_path}: set {path}");
+            }
+            Ok(())
+        }
+        Command::Lint { format, json } => {
+            let project = Project::discover(&start_dir(&cli))?;
+            let report = seam_core::lint::lint(&project);
+            let format = if *json { Format::Json } else { *format };
+            print_lint(&project, &report, format)?;
+            if report.error_count() > 0 {
+                return Err(ChecksFailed.into());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn plain_snippet(snippet: &str) -> String {
+    snippet.replace(['\u{2}', '\u{3}'], "")
+}
+
+/// A document given by id, or by its path relative to the project root.
+fn resolve_id(project: &Project, store: &Store, id: &str) -> Result<String> {
+    let rows = store.document_by_id(id)?;
+    match rows.len() {
+        1 => Ok(rows[0].rel_path.clone()),
+        0 => {
+            let as_path = id.replace('\\', "/");
+            if project.resolve(&as_path).map(|path| path.is_file()).unwrap_or(false) {
+                return Ok(as_path);
+            }
+            Err(anyhow!("no document with id \"{id}\" in {} (see `seam list`)", project.root.display()))
+        }
+        _ => Err(anyhow!(
+            "id \"{id}\" is used by several files: {}; give the path instead, or fix the duplicate (`seam lint`)",
+            rows.iter().map(|row| row.rel_path.as_str()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<()> {
+    match format {
+        Format::Text => {
+            for issue in &report.issues {
+                println!("{}", issue.display());
+            }
+            let errors = report.error_count();
+            let warnings = report.issues.len() - errors;
+            eprintln!(
+                "{} documents, {} comments: {} errors, {} warnings",
+                report.documents, report.comments, errors, warnings
+            );
+        }
+        Format::Json => print_json(&json!({
+            "root": project.root,
+            "documents": report.documents,
+            "comments": report.comments,
+            "errors": report.error_count(),
+            "warnings": report.issues.len() - report.error_count(),
+            "issues": report.issues.iter().map(issue_json).collect::<Vec<_>>(),
+        }))?,
+        Format::Junit => {
+            let mut by_file: std::collections::BTreeMap<&str, Vec<&Issue>> = std::collections::BTreeMap::new();
+            for issue in &report.issues {
+                by_file.entry(issue.rel_path.as_str()).or_default().push(issue);
+            }
+            println!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+            println!(
+                "<testsuites name=\"seam lint\" tests=\"{}\" failures=\"{}\">",
+                by_file.len().max(1),
+                report.error_count()
+            );
+            println!("  <testsuite name=\"seam lint\" tests=\"{}\" failures=\"{}\">", by_file.len().max(1), report.error_count());
+            if by_file.is_empty() {
+                println!("    <testcase name=\"project\" classname=\"seam.lint\"/>");
+            }
+            for (file, issues) in by_file {
+                println!("    <testcase name=\"{}\" classname=\"seam.lint\">", xml_escape(file));
+                for issue in issues.iter().filter(|issue| issue.severity == Severity::Error) {
+                    println!(
+                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                        issue.code,
+                        xml_escape(&issue.message),
+                        xml_escape(&issue.display())
+                    );
+                }
+                println!("    </testcase>");
+            }
+            println!("  </testsuite>");
+            println!("</testsuites>");
+        }
+        Format::Sarif => {
+            let mut rules: Vec<&str> = report.issues.iter().map(|issue| issue.code).collect();
+            rules.sort_unstable();
+            rules.dedup();
+            print_json(&json!({
+                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+                "version": "2.1.0",
+                "runs": [{
+                    "tool": {"driver": {
+                        "name": "seam",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "rules": rules.iter().map(|rule| json!({"id": rule})).collect::<Vec<_>>(),
+                    }},
+                    "results": report.issues.iter().map(|issue| {
+                        let mut region = json!({});
+                        if let Some(line) = issue.line { region = json!({"startLine": line}); }
+                        json!({
+                            "ruleId": issue.code,
+                            "level": if issue.severity == Severity::Error { "error" } else { "warning" },
+                            "message": {"text": issue.message},
+                            "locations": [{"physicalLocation": {
+                                "artifactLocation": {"uri": issue.rel_path},
+                                "region": region,
+                            }}],
+                        })
+                    }).collect::<Vec<_>>(),
+                }],
+            }))?;
+        }
+    }
+    Ok(())
+}

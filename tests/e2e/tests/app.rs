@@ -166,11 +166,7 @@ async fn open_edit_save_and_search_the_example_project() {
         ))
         .await;
     }
-    app.check(
-        "click save",
-        app.wait_for(r#"[data-testid="save"]"#).await.click().await,
-    )
-    .await;
+    click_save(&app).await;
     let after_title_edit = wait_for_saved_file(&app, &contract_path, "the new title", |bytes| {
         front_matter_value(bytes, "title").as_deref() == Some(NEW_TITLE)
     })
@@ -226,11 +222,7 @@ async fn open_edit_save_and_search_the_example_project() {
         editor.send_keys(APPENDED_SENTENCE).await,
     )
     .await;
-    app.check(
-        "click save",
-        app.wait_for(r#"[data-testid="save"]"#).await.click().await,
-    )
-    .await;
+    click_save(&app).await;
     let after_body_edit =
         wait_for_saved_file(&app, &contract_path, "the appended sentence", |bytes| {
             String::from_utf8_lossy(bytes).contains(APPENDED_SENTENCE)
@@ -312,6 +304,20 @@ async fn open_edit_save_and_search_the_example_project() {
     .await;
 
     app.close().await;
+}
+
+/// Clicks Save. The UI also autosaves and disables Save when nothing is pending, so a disabled
+/// button means the edit is already being saved; `wait_for_saved_file` checks the outcome.
+async fn click_save(app: &AppSession) {
+    let save = app.wait_for(r#"[data-testid="save"]"#).await;
+    if !app.check("is Save enabled", save.is_enabled().await).await {
+        return;
+    }
+    if let Err(error) = save.click().await {
+        if app.check("is Save enabled", save.is_enabled().await).await {
+            app.fail(&format!("click Save: {error}")).await;
+        }
+    }
 }
 
 /// Waits until the save state says saved and the file on disk shows the edit, then returns

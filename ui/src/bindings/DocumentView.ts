@@ -2,4 +2,12 @@
 import type { DocumentSummary } from "./DocumentSummary";
 import type { Issue } from "./Issue";
 
-export type DocumentView = { summary: DocumentSummary; frontMatter: unknown; body: string; bodyHtml: string; baseHash: string; issues: Issue[]; readOnly: boolean };
+export type DocumentView = { summary: DocumentSummary, 
+/**
+ * The front matter as JSON; null when it does not parse.
+ */
+frontMatter: unknown, body: string, 
+/**
+ * Sanitized HTML of the body.
+ */
+bodyHtml: string, baseHash: string, issues: Array<Issue>, readOnly: boolean, };

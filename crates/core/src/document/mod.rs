@@ -149,6 +149,16 @@ pub fn split_front_matter(text: &str) -> Result<Option<(FrontMatterSpan, usize)>
 /// Reads and understands one file. Never fails: every problem becomes an [`Issue`] and the
 /// document is marked read-only where Seam cannot safely edit it.
 pub fn parse_document(rel_path: &str, bytes: &[u8]) -> Document {
+    parse_with(rel_path, bytes, false)
+}
+
+/// Reads one comment file (`discussions/<doc-id>/<time>-<author>.md`), validated against the
+/// comment front matter instead of a document kind.
+pub fn parse_comment(rel_path: &str, bytes: &[u8]) -> Document {
+    parse_with(rel_path, bytes, true)
+}
+
+fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
     let hash = content_hash(bytes);
     let mut document = Document {
         rel_path: rel_path.to_string(),
@@ -247,7 +257,8 @@ pub fn parse_document(rel_path: &str, bytes: &[u8]) -> Document {
             document.id = id.to_string();
         }
     }
-    let (kind, typed, issues) = validate(rel_path, &tree, &document.json);
+    let (kind, typed, issues) =
+        if comment { (None, None, validate::validate_comment(rel_path, &tree, &document.json)) } else { validate(rel_path, &tree, &document.json) };
     document.kind = kind;
     document.typed = typed;
     document.issues.extend(issues);

@@ -12,6 +12,7 @@ use super::Issue;
 
 struct Validators {
     by_kind: Vec<(Kind, jsonschema::Validator)>,
+    comment: Option<jsonschema::Validator>,
 }
 
 fn validators() -> &'static Validators {
@@ -21,6 +22,7 @@ fn validators() -> &'static Validators {
             .into_iter()
             .filter_map(|kind| jsonschema::validator_for(&model::json_schema(kind)).ok().map(|validator| (kind, validator)))
             .collect(),
+        comment: jsonschema::validator_for(&model::comment_json_schema()).ok(),
     })
 }
 
@@ -199,30 +201,7 @@ pub fn validate(rel_path: &str, tree: &Node, json: &Value) -> (Option<Kind>, Opt
 
     let mut lenient = json.clone();
     if let Some((_, validator)) = validators().by_kind.iter().find(|(k, _)| *k == kind) {
-        let mut seen = std::collections::BTreeSet::new();
-        for finding in validator.iter_errors(json).flat_map(|error| findings(error.to_owned())) {
-            let pointer = finding.pointer;
-            let code = if finding.missing.is_some() { "required-field" } else { "field-shape" };
-            let node = tree.deepest_at_pointer(&pointer);
-            let here = pointer_to_path(&pointer);
-            let field = match &finding.missing {
-                Some(name) if here.is_empty() => name.clone(),
-                Some(name) => format!("{here}.{name}"),
-                None => here.clone(),
-            };
-            if !seen.insert((field.clone(), code)) {
-                continue;
-            }
-            let message = match (&finding.missing, here.is_empty()) {
-                (Some(_), true) => format!("{} — every {} document needs it", finding.message, kind.as_str()),
-                (Some(_), false) => format!("{here}: {}", finding.message),
-                (None, _) => format!("{field}: {}", finding.message),
-            };
-            issues.push(Issue::error(rel_path, code, Some(node.line), message).with_field(field));
-            if !pointer.is_empty() {
-                prune(&mut lenient, &pointer);
-            }
-        }
+        schema_issues(rel_path, tree, json, validator, &format!("every {} document needs it", kind.as_str()), &mut lenient, &mut issues);
     }
     drop_nulls_in_lists(&mut lenient);
     let typed = match kind {
@@ -232,6 +211,53 @@ pub fn validate(rel_path: &str, tree: &Node, json: &Value) -> (Option<Kind>, Opt
         Kind::Meeting => serde_json::from_value(lenient).map(Typed::Meeting),
     };
     (Some(kind), typed.ok(), issues)
+}
+
+/// Checks a comment file's front matter.
+pub fn validate_comment(rel_path: &str, tree: &Node, json: &Value) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let mut lenient = json.clone();
+    if let Some(validator) = &validators().comment {
+        schema_issues(rel_path, tree, json, validator, "every comment needs it", &mut lenient, &mut issues);
+    }
+    issues
+}
+
+/// Runs one schema over the front matter: an issue per violation (with its line), and the
+/// violating values pruned from `lenient` so the typed view can still be built.
+fn schema_issues(
+    rel_path: &str,
+    tree: &Node,
+    json: &Value,
+    validator: &jsonschema::Validator,
+    why_required: &str,
+    lenient: &mut Value,
+    issues: &mut Vec<Issue>,
+) {
+    let mut seen = std::collections::BTreeSet::new();
+    for finding in validator.iter_errors(json).flat_map(|error| findings(error.to_owned())) {
+        let pointer = finding.pointer;
+        let code = if finding.missing.is_some() { "required-field" } else { "field-shape" };
+        let node = tree.deepest_at_pointer(&pointer);
+        let here = pointer_to_path(&pointer);
+        let field = match &finding.missing {
+            Some(name) if here.is_empty() => name.clone(),
+            Some(name) => format!("{here}.{name}"),
+            None => here.clone(),
+        };
+        if !seen.insert((field.clone(), code)) {
+            continue;
+        }
+        let message = match (&finding.missing, here.is_empty()) {
+            (Some(_), true) => format!("{} — {why_required}", finding.message),
+            (Some(_), false) => format!("{here}: {}", finding.message),
+            (None, _) => format!("{field}: {}", finding.message),
+        };
+        issues.push(Issue::error(rel_path, code, Some(node.line), message).with_field(field));
+        if !pointer.is_empty() {
+            prune(lenient, &pointer);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,49 @@
+//! The Seam desktop shell: managed state, the command list, and the app builder. Commands are
+//! thin adapters over seam-core (see `commands.rs`); transport types live in `dto.rs`.
+
+mod commands;
+pub mod dto;
+mod state;
+
+#[cfg(test)]
+mod bindings;
+
+use std::path::PathBuf;
+
+use tauri::Manager;
+
+pub use state::{Recents, Workspace};
+
+/// The project folder given as the first command-line argument, if any.
+fn launch_folder() -> Option<PathBuf> {
+    std::env::args_os().skip(1).map(PathBuf::from).find(|arg| !arg.to_string_lossy().starts_with('-'))
+}
+
+pub fn run() {
+    let result = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .setup(|app| {
+            let config_dir = app.path().app_config_dir()?;
+            app.manage(Recents::new(config_dir));
+            app.manage(Workspace::with_launch_folder(launch_folder()));
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::open_project,
+            commands::create_project,
+            commands::open_example,
+            commands::current_project,
+            commands::recent_projects,
+            commands::list_documents,
+            commands::get_document,
+            commands::save_document,
+            commands::search,
+            commands::render_markdown,
+            commands::project_issues,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(error) = result {
+        eprintln!("seam-app: {error}");
+        std::process::exit(1);
+    }
+}

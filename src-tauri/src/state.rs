@@ -1,0 +1,113 @@
+//! The shell's managed state: the open project (with its store) and the recent-projects list.
+//! Independent managers, so a long index never blocks reading the recent list.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use seam_core::project::{self, Project};
+use seam_core::store::Store;
+
+use crate::dto::{ErrorDto, IssueDto, ProjectInfo, RecentProject};
+
+pub struct OpenProject {
+    pub project: Project,
+    pub store: Mutex<Store>,
+}
+
+impl OpenProject {
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Opens the project containing `path`, brings its index up to date and lints it.
+    pub fn open(path: &Path) -> Result<(OpenProject, ProjectInfo), ErrorDto> {
+        let project = Project::discover(path)?;
+        let mut store = Store::open_for_project(&project.root)?;
+        let report = project::index(&project, &mut store)?;
+        let lint = seam_core::lint::lint(&project);
+        let info = ProjectInfo {
+            root: project.root.display().to_string(),
+            name: project.name(),
+            database_path: store.path().display().to_string(),
+            document_count: u32::try_from(report.files).unwrap_or(u32::MAX),
+            issues: lint.issues.iter().map(IssueDto::from).collect(),
+            index_millis: u32::try_from(report.millis).unwrap_or(u32::MAX),
+        };
+        Ok((OpenProject { project, store: Mutex::new(store) }, info))
+    }
+}
+
+#[derive(Default)]
+pub struct Workspace {
+    current: RwLock<Option<(Arc<OpenProject>, ProjectInfo)>>,
+    /// The folder given on the command line, opened on the UI's first `current_project` call.
+    pub launch_folder: Mutex<Option<PathBuf>>,
+}
+
+impl Workspace {
+    pub fn with_launch_folder(folder: Option<PathBuf>) -> Workspace {
+        Workspace { current: RwLock::new(None), launch_folder: Mutex::new(folder) }
+    }
+
+    pub fn current(&self) -> Result<Arc<OpenProject>, ErrorDto> {
+        let guard = self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard.as_ref().map(|(open, _)| Arc::clone(open)).ok_or_else(|| ErrorDto::new("not_a_project", "no project is open"))
+    }
+
+    pub fn current_info(&self) -> Option<ProjectInfo> {
+        let guard = self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard.as_ref().map(|(_, info)| info.clone())
+    }
+
+    pub fn set(&self, open: OpenProject, info: ProjectInfo) {
+        let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *guard = Some((Arc::new(open), info));
+    }
+
+    pub fn take_launch_folder(&self) -> Option<PathBuf> {
+        self.launch_folder.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+    }
+}
+
+/// Recently opened projects, kept in the app's local config folder (never in a project).
+pub struct Recents {
+    path: PathBuf,
+    lock: Mutex<()>,
+}
+
+const MAX_RECENTS: usize = 12;
+
+impl Recents {
+    pub fn new(config_dir: PathBuf) -> Recents {
+        Recents { path: config_dir.join("recent-projects.json"), lock: Mutex::new(()) }
+    }
+
+    fn read(&self) -> Vec<RecentProject> {
+        std::fs::read(&self.path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
+    }
+
+    pub fn list(&self) -> Vec<RecentProject> {
+        let _guard = self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut recents = self.read();
+        for recent in &mut recents {
+            recent.exists = Path::new(&recent.root).join(project::CONFIG_FILE).is_file();
+        }
+        recents
+    }
+
+    pub fn remember(&self, info: &ProjectInfo) -> Result<(), ErrorDto> {
+        let _guard = self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut recents = self.read();
+        recents.retain(|recent| recent.root != info.root);
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        recents.insert(0, RecentProject { root: info.root.clone(), name: info.name.clone(), opened_at_ms: now, exists: true });
+        recents.truncate(MAX_RECENTS);
+        if let Some(parent) = self.path.parent() {
+            std::fs::create_dir_all(parent).map_err(|error| ErrorDto::new("io", format!("{}: {error}", parent.display())))?;
+        }
+        let bytes = serde_json::to_vec_pretty(&recents).map_err(|error| ErrorDto::new("internal", error.to_string()))?;
+        project::write_atomic(&self.path, &bytes, None)
+            .map_err(|error| ErrorDto::new("io", format!("cannot save the recent projects list {}: {error:?}", self.path.display())))
+    }
+}
