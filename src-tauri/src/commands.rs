@@ -11,16 +11,25 @@ use seam_core::document::Issue;
 use seam_core::project::{self, SaveRequest as CoreSaveRequest};
 use seam_core::store::ListFilter;
 
-use crate::dto::{DocumentSummary, DocumentView, ErrorDto, IssueDto, ProjectInfo, RecentProject, SaveRequest, SearchHit};
+use crate::dto::{
+    DocumentSummary, DocumentView, ErrorDto, IssueDto, ProjectInfo, RecentProject, SaveRequest,
+    SearchHit,
+};
 use crate::state::{OpenProject, Recents, Workspace};
 
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, ErrorDto> + Send + 'static) -> Result<T, ErrorDto> {
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ErrorDto> + Send + 'static,
+) -> Result<T, ErrorDto> {
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|error| ErrorDto::new("internal", format!("background task failed: {error}")))?
 }
 
-async fn open_and_remember(path: PathBuf, workspace: &Workspace, recents: &Recents) -> Result<ProjectInfo, ErrorDto> {
+async fn open_and_remember(
+    path: PathBuf,
+    workspace: &Workspace,
+    recents: &Recents,
+) -> Result<ProjectInfo, ErrorDto> {
     let (open, info) = blocking(move || OpenProject::open(&path)).await?;
     workspace.set(open, info.clone());
     recents.remember(&info)?;
@@ -28,7 +37,11 @@ async fn open_and_remember(path: PathBuf, workspace: &Workspace, recents: &Recen
 }
 
 #[tauri::command]
-pub async fn open_project(path: String, workspace: State<'_, Workspace>, recents: State<'_, Recents>) -> Result<ProjectInfo, ErrorDto> {
+pub async fn open_project(
+    path: String,
+    workspace: State<'_, Workspace>,
+    recents: State<'_, Recents>,
+) -> Result<ProjectInfo, ErrorDto> {
     open_and_remember(PathBuf::from(path), &workspace, &recents).await
 }
 
@@ -46,8 +59,16 @@ pub async fn create_project(
 }
 
 #[tauri::command]
-pub async fn open_example(app: AppHandle, workspace: State<'_, Workspace>, recents: State<'_, Recents>) -> Result<ProjectInfo, ErrorDto> {
-    let base = app.path().document_dir().or_else(|_| app.path().home_dir()).map_err(|error| ErrorDto::new("io", error.to_string()))?;
+pub async fn open_example(
+    app: AppHandle,
+    workspace: State<'_, Workspace>,
+    recents: State<'_, Recents>,
+) -> Result<ProjectInfo, ErrorDto> {
+    let base = app
+        .path()
+        .document_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|error| ErrorDto::new("io", error.to_string()))?;
     let folder = base.join("Seam").join("Example project");
     let target = folder.clone();
     blocking(move || {
@@ -61,9 +82,14 @@ pub async fn open_example(app: AppHandle, workspace: State<'_, Workspace>, recen
 }
 
 #[tauri::command]
-pub async fn current_project(workspace: State<'_, Workspace>, recents: State<'_, Recents>) -> Result<Option<ProjectInfo>, ErrorDto> {
+pub async fn current_project(
+    workspace: State<'_, Workspace>,
+    recents: State<'_, Recents>,
+) -> Result<Option<ProjectInfo>, ErrorDto> {
     if let Some(folder) = workspace.take_launch_folder() {
-        return open_and_remember(folder, &workspace, &recents).await.map(Some);
+        return open_and_remember(folder, &workspace, &recents)
+            .await
+            .map(Some);
     }
     Ok(workspace.current_info())
 }
@@ -74,7 +100,9 @@ pub fn recent_projects(recents: State<'_, Recents>) -> Vec<RecentProject> {
 }
 
 #[tauri::command]
-pub async fn list_documents(workspace: State<'_, Workspace>) -> Result<Vec<DocumentSummary>, ErrorDto> {
+pub async fn list_documents(
+    workspace: State<'_, Workspace>,
+) -> Result<Vec<DocumentSummary>, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
         let mut store = open.store();
@@ -101,39 +129,65 @@ pub async fn list_documents(workspace: State<'_, Workspace>) -> Result<Vec<Docum
 }
 
 /// Issues only the whole project shows (unknown link targets, duplicate ids), from the index.
-fn project_level_issues(open: &OpenProject, document: &seam_core::document::Document) -> Result<Vec<Issue>, ErrorDto> {
+fn project_level_issues(
+    open: &OpenProject,
+    document: &seam_core::document::Document,
+) -> Result<Vec<Issue>, ErrorDto> {
     let store = open.store();
     let mut issues = Vec::new();
     if document.kind.is_some() {
         let holders = store.document_by_id(&document.id)?;
         if holders.len() > 1 {
-            let others: Vec<String> = holders.into_iter().map(|row| row.rel_path).filter(|path| *path != document.rel_path).collect();
+            let others: Vec<String> = holders
+                .into_iter()
+                .map(|row| row.rel_path)
+                .filter(|path| *path != document.rel_path)
+                .collect();
             issues.push(Issue::error(
                 &document.rel_path,
                 "duplicate-id",
-                document.tree.as_ref().and_then(|tree| tree.get("id")).map(|node| node.line),
-                format!("id \"{}\" is also used by {}; give each document its own id", document.id, others.join(", ")),
+                document
+                    .tree
+                    .as_ref()
+                    .and_then(|tree| tree.get("id"))
+                    .map(|node| node.line),
+                format!(
+                    "id \"{}\" is also used by {}; give each document its own id",
+                    document.id,
+                    others.join(", ")
+                ),
             ));
         }
     }
     for (target, field, line) in document.references() {
         if store.document_by_id(&target)?.is_empty() {
             issues.push(
-                Issue::error(&document.rel_path, "unknown-link", line, format!("{field} names \"{target}\", but no document has that id"))
-                    .with_field(field),
+                Issue::error(
+                    &document.rel_path,
+                    "unknown-link",
+                    line,
+                    format!("{field} names \"{target}\", but no document has that id"),
+                )
+                .with_field(field),
             );
         }
     }
     Ok(issues)
 }
 
-fn view(open: &OpenProject, document: &seam_core::document::Document) -> Result<DocumentView, ErrorDto> {
+fn view(
+    open: &OpenProject,
+    document: &seam_core::document::Document,
+) -> Result<DocumentView, ErrorDto> {
     let extra = project_level_issues(open, document)?;
     Ok(DocumentView::of(document, &extra))
 }
 
 #[tauri::command]
-pub async fn get_document(rel_path: String, workspace: State<'_, Workspace>) -> Result<DocumentView, ErrorDto> {
+pub async fn get_document(
+    rel_path: String,
+    workspace: State<'_, Workspace>,
+) -> Result<DocumentView, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
         let document = open.project.read_document(&rel_path)?;
@@ -143,13 +197,20 @@ pub async fn get_document(rel_path: String, workspace: State<'_, Workspace>) -> 
 }
 
 #[tauri::command]
-pub async fn save_document(request: SaveRequest, workspace: State<'_, Workspace>) -> Result<DocumentView, ErrorDto> {
+pub async fn save_document(
+    request: SaveRequest,
+    workspace: State<'_, Workspace>,
+) -> Result<DocumentView, ErrorDto> {
     let open: Arc<OpenProject> = workspace.current()?;
     blocking(move || {
         let core_request = CoreSaveRequest {
             rel_path: request.rel_path,
             base_hash: request.base_hash,
-            edits: request.edits.into_iter().map(|edit| (edit.path, NewValue::Yaml(edit.value))).collect(),
+            edits: request
+                .edits
+                .into_iter()
+                .map(|edit| (edit.path, NewValue::Yaml(edit.value)))
+                .collect(),
             body: request.body,
         };
         let document = {
@@ -162,10 +223,16 @@ pub async fn save_document(request: SaveRequest, workspace: State<'_, Workspace>
 }
 
 #[tauri::command]
-pub async fn search(query: String, limit: u32, workspace: State<'_, Workspace>) -> Result<Vec<SearchHit>, ErrorDto> {
+pub async fn search(
+    query: String,
+    limit: u32,
+    workspace: State<'_, Workspace>,
+) -> Result<Vec<SearchHit>, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
-        let hits = open.store().search(&query, usize::try_from(limit).unwrap_or(20).min(200))?;
+        let hits = open
+            .store()
+            .search(&query, usize::try_from(limit).unwrap_or(20).min(200))?;
         Ok(hits
             .into_iter()
             .map(|hit| SearchHit {
@@ -188,5 +255,12 @@ pub fn render_markdown(text: String) -> String {
 #[tauri::command]
 pub async fn project_issues(workspace: State<'_, Workspace>) -> Result<Vec<IssueDto>, ErrorDto> {
     let open = workspace.current()?;
-    blocking(move || Ok(seam_core::lint::lint(&open.project).issues.iter().map(IssueDto::from).collect())).await
+    blocking(move || {
+        Ok(seam_core::lint::lint(&open.project)
+            .issues
+            .iter()
+            .map(IssueDto::from)
+            .collect())
+    })
+    .await
 }

@@ -19,7 +19,10 @@ pub struct ErrorDto {
 
 impl ErrorDto {
     pub fn new(code: &str, message: impl Into<String>) -> ErrorDto {
-        ErrorDto { code: code.to_string(), message: message.into() }
+        ErrorDto {
+            code: code.to_string(),
+            message: message.into(),
+        }
     }
 }
 
@@ -27,13 +30,17 @@ impl From<ProjectError> for ErrorDto {
     fn from(error: ProjectError) -> ErrorDto {
         use seam_core::document::edit::EditError;
         let code = match &error {
-            ProjectError::NotAProject { .. } | ProjectError::NoSuchFolder { .. } | ProjectError::BadConfig { .. } => "not_a_project",
+            ProjectError::NotAProject { .. }
+            | ProjectError::NoSuchFolder { .. }
+            | ProjectError::BadConfig { .. } => "not_a_project",
             ProjectError::OutsideProject { .. } => "outside_project",
             ProjectError::Conflict { .. } => "conflict",
             ProjectError::NotFound { .. } => "not_found",
             ProjectError::Io { .. } => "io",
             ProjectError::Edit(EditError::ReadOnly { .. }) => "read_only",
-            ProjectError::Edit(_) | ProjectError::Invalid { .. } | ProjectError::NotEmpty { .. } => "invalid",
+            ProjectError::Edit(_)
+            | ProjectError::Invalid { .. }
+            | ProjectError::NotEmpty { .. } => "invalid",
             ProjectError::Store(_) => "internal",
         };
         ErrorDto::new(code, error.to_string())

@@ -16,7 +16,10 @@ pub use state::{Recents, Workspace};
 
 /// The project folder given as the first command-line argument, if any.
 fn launch_folder() -> Option<PathBuf> {
-    std::env::args_os().skip(1).map(PathBuf::from).find(|arg| !arg.to_string_lossy().starts_with('-'))
+    std::env::args_os()
+        .skip(1)
+        .map(PathBuf::from)
+        .find(|arg| !arg.to_string_lossy().starts_with('-'))
 }
 
 pub fn run() {

@@ -17,7 +17,9 @@ pub struct OpenProject {
 
 impl OpenProject {
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.store
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Opens the project containing `path`, brings its index up to date and lints it.
@@ -34,7 +36,13 @@ impl OpenProject {
             issues: lint.issues.iter().map(IssueDto::from).collect(),
             index_millis: u32::try_from(report.millis).unwrap_or(u32::MAX),
         };
-        Ok((OpenProject { project, store: Mutex::new(store) }, info))
+        Ok((
+            OpenProject {
+                project,
+                store: Mutex::new(store),
+            },
+            info,
+        ))
     }
 }
 
@@ -47,26 +55,44 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn with_launch_folder(folder: Option<PathBuf>) -> Workspace {
-        Workspace { current: RwLock::new(None), launch_folder: Mutex::new(folder) }
+        Workspace {
+            current: RwLock::new(None),
+            launch_folder: Mutex::new(folder),
+        }
     }
 
     pub fn current(&self) -> Result<Arc<OpenProject>, ErrorDto> {
-        let guard = self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        guard.as_ref().map(|(open, _)| Arc::clone(open)).ok_or_else(|| ErrorDto::new("not_a_project", "no project is open"))
+        let guard = self
+            .current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        guard
+            .as_ref()
+            .map(|(open, _)| Arc::clone(open))
+            .ok_or_else(|| ErrorDto::new("not_a_project", "no project is open"))
     }
 
     pub fn current_info(&self) -> Option<ProjectInfo> {
-        let guard = self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let guard = self
+            .current
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         guard.as_ref().map(|(_, info)| info.clone())
     }
 
     pub fn set(&self, open: OpenProject, info: ProjectInfo) {
-        let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut guard = self
+            .current
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         *guard = Some((Arc::new(open), info));
     }
 
     pub fn take_launch_folder(&self) -> Option<PathBuf> {
-        self.launch_folder.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+        self.launch_folder
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 }
 
@@ -80,15 +106,24 @@ const MAX_RECENTS: usize = 12;
 
 impl Recents {
     pub fn new(config_dir: PathBuf) -> Recents {
-        Recents { path: config_dir.join("recent-projects.json"), lock: Mutex::new(()) }
+        Recents {
+            path: config_dir.join("recent-projects.json"),
+            lock: Mutex::new(()),
+        }
     }
 
     fn read(&self) -> Vec<RecentProject> {
-        std::fs::read(&self.path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
+        std::fs::read(&self.path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
     }
 
     pub fn list(&self) -> Vec<RecentProject> {
-        let _guard = self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _guard = self
+            .lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut recents = self.read();
         for recent in &mut recents {
             recent.exists = Path::new(&recent.root).join(project::CONFIG_FILE).is_file();
@@ -97,17 +132,39 @@ impl Recents {
     }
 
     pub fn remember(&self, info: &ProjectInfo) -> Result<(), ErrorDto> {
-        let _guard = self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _guard = self
+            .lock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut recents = self.read();
         recents.retain(|recent| recent.root != info.root);
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-        recents.insert(0, RecentProject { root: info.root.clone(), name: info.name.clone(), opened_at_ms: now, exists: true });
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+        recents.insert(
+            0,
+            RecentProject {
+                root: info.root.clone(),
+                name: info.name.clone(),
+                opened_at_ms: now,
+                exists: true,
+            },
+        );
         recents.truncate(MAX_RECENTS);
         if let Some(parent) = self.path.parent() {
-            std::fs::create_dir_all(parent).map_err(|error| ErrorDto::new("io", format!("{}: {error}", parent.display())))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|error| ErrorDto::new("io", format!("{}: {error}", parent.display())))?;
         }
-        let bytes = serde_json::to_vec_pretty(&recents).map_err(|error| ErrorDto::new("internal", error.to_string()))?;
-        project::write_atomic(&self.path, &bytes, None)
-            .map_err(|error| ErrorDto::new("io", format!("cannot save the recent projects list {}: {error:?}", self.path.display())))
+        let bytes = serde_json::to_vec_pretty(&recents)
+            .map_err(|error| ErrorDto::new("internal", error.to_string()))?;
+        project::write_atomic(&self.path, &bytes, None).map_err(|error| {
+            ErrorDto::new(
+                "io",
+                format!(
+                    "cannot save the recent projects list {}: {error:?}",
+                    self.path.display()
+                ),
+            )
+        })
     }
 }

@@ -15,7 +15,11 @@ use seam_core::project::{self, Project, SaveRequest};
 use seam_core::store::{ListFilter, Store};
 
 #[derive(Parser)]
-#[command(name = "seam", version, about = "Seam: requirement sheets, interface contracts and dataset notes for ML-enabled systems")]
+#[command(
+    name = "seam",
+    version,
+    about = "Seam: requirement sheets, interface contracts and dataset notes for ML-enabled systems"
+)]
 struct Cli {
     /// Run as if started in DIR (the project is found from there upwards).
     #[arg(short = 'C', global = true, value_name = "DIR")]
@@ -106,7 +110,11 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -153,7 +161,11 @@ fn run(cli: Cli) -> Result<()> {
                 _ => dir.clone(),
             };
             seam_core::example::init_project(&dir, *example)?;
-            println!("Created {} project in {}", if *example { "the example" } else { "an empty" }, dir.display());
+            println!(
+                "Created {} project in {}",
+                if *example { "the example" } else { "an empty" },
+                dir.display()
+            );
             Ok(())
         }
         Command::Index { json } => {
@@ -187,7 +199,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::List { kind, status, json } => {
             let (project, mut store) = open(&cli)?;
             project::index(&project, &mut store)?;
-            let rows = store.list(&ListFilter { kind: kind.clone(), status: status.clone() })?;
+            let rows = store.list(&ListFilter {
+                kind: kind.clone(),
+                status: status.clone(),
+            })?;
             if *json {
                 return print_json(&Value::Array(
                     rows.iter()
@@ -208,7 +223,11 @@ fn run(cli: Cli) -> Result<()> {
                     row.status.as_deref().unwrap_or("-"),
                     row.id,
                     row.title,
-                    if row.error_count > 0 { format!("  ({} errors)", row.error_count) } else { String::new() }
+                    if row.error_count > 0 {
+                        format!("  ({} errors)", row.error_count)
+                    } else {
+                        String::new()
+                    }
                 );
             }
             Ok(())
@@ -239,7 +258,10 @@ fn run(cli: Cli) -> Result<()> {
                 document.id,
                 document.kind.map_or("?", |kind| kind.as_str()),
                 document.status().unwrap_or_else(|| "-".to_string()),
-                document.version().map(|version| format!("   version: {version}")).unwrap_or_default()
+                document
+                    .version()
+                    .map(|version| format!("   version: {version}"))
+                    .unwrap_or_default()
             );
             for issue in &document.issues {
                 println!("{}", issue.display());
@@ -277,12 +299,22 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Set { id, path, value, string, json } => {
+        Command::Set {
+            id,
+            path,
+            value,
+            string,
+            json,
+        } => {
             let (project, mut store) = open(&cli)?;
             project::index(&project, &mut store)?;
             let rel_path = resolve_id(&project, &store, id)?;
             let before = project.read_document(&rel_path)?;
-            let new_value = if *string { NewValue::Text(value.clone()) } else { NewValue::from_cli(value) };
+            let new_value = if *string {
+                NewValue::Text(value.clone())
+            } else {
+                NewValue::from_cli(value)
+            };
             let request = SaveRequest {
                 rel_path: rel_path.clone(),
                 base_hash: before.hash.clone(),
@@ -339,7 +371,10 @@ fn resolve_id(project: &Project, store: &Store, id: &str) -> Result<String> {
 }
 
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<()> {
@@ -364,9 +399,13 @@ fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<
             "issues": report.issues.iter().map(issue_json).collect::<Vec<_>>(),
         }))?,
         Format::Junit => {
-            let mut by_file: std::collections::BTreeMap<&str, Vec<&Issue>> = std::collections::BTreeMap::new();
+            let mut by_file: std::collections::BTreeMap<&str, Vec<&Issue>> =
+                std::collections::BTreeMap::new();
             for issue in &report.issues {
-                by_file.entry(issue.rel_path.as_str()).or_default().push(issue);
+                by_file
+                    .entry(issue.rel_path.as_str())
+                    .or_default()
+                    .push(issue);
             }
             println!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
             println!(
@@ -374,13 +413,23 @@ fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<
                 by_file.len().max(1),
                 report.error_count()
             );
-            println!("  <testsuite name=\"seam lint\" tests=\"{}\" failures=\"{}\">", by_file.len().max(1), report.error_count());
+            println!(
+                "  <testsuite name=\"seam lint\" tests=\"{}\" failures=\"{}\">",
+                by_file.len().max(1),
+                report.error_count()
+            );
             if by_file.is_empty() {
                 println!("    <testcase name=\"project\" classname=\"seam.lint\"/>");
             }
             for (file, issues) in by_file {
-                println!("    <testcase name=\"{}\" classname=\"seam.lint\">", xml_escape(file));
-                for issue in issues.iter().filter(|issue| issue.severity == Severity::Error) {
+                println!(
+                    "    <testcase name=\"{}\" classname=\"seam.lint\">",
+                    xml_escape(file)
+                );
+                for issue in issues
+                    .iter()
+                    .filter(|issue| issue.severity == Severity::Error)
+                {
                     println!(
                         "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                         issue.code,

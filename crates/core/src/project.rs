@@ -30,7 +30,10 @@ pub enum ProjectError {
     #[error("no document {what} in this project")]
     NotFound { what: String },
     #[error("{path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Edit(#[from] EditError),
     #[error(transparent)]
@@ -42,7 +45,10 @@ pub enum ProjectError {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ProjectError + '_ {
-    move |source| ProjectError::Io { path: path.display().to_string(), source }
+    move |source| ProjectError::Io {
+        path: path.display().to_string(),
+        source,
+    }
 }
 
 /// `seam.toml`.
@@ -71,16 +77,22 @@ impl Project {
     /// Opens the project whose root is exactly `dir`.
     pub fn open(dir: &Path) -> Result<Project, ProjectError> {
         if !dir.exists() {
-            return Err(ProjectError::NoSuchFolder { path: dir.display().to_string() });
+            return Err(ProjectError::NoSuchFolder {
+                path: dir.display().to_string(),
+            });
         }
         let root = dir.canonicalize().map_err(io_error(dir))?;
         let config_path = root.join(CONFIG_FILE);
         if !config_path.is_file() {
-            return Err(ProjectError::NotAProject { path: dir.display().to_string() });
+            return Err(ProjectError::NotAProject {
+                path: dir.display().to_string(),
+            });
         }
         let text = fs::read_to_string(&config_path).map_err(io_error(&config_path))?;
         let config: Config = toml::from_str(&text).map_err(|error| {
-            let line = error.span().map(|span| text[..span.start].matches('\n').count() + 1);
+            let line = error
+                .span()
+                .map(|span| text[..span.start].matches('\n').count() + 1);
             ProjectError::BadConfig {
                 path: match line {
                     Some(line) => format!("{}:{line}", config_path.display()),
@@ -95,7 +107,9 @@ impl Project {
     /// Finds the project containing `start`, looking upwards like git.
     pub fn discover(start: &Path) -> Result<Project, ProjectError> {
         if !start.exists() {
-            return Err(ProjectError::NoSuchFolder { path: start.display().to_string() });
+            return Err(ProjectError::NoSuchFolder {
+                path: start.display().to_string(),
+            });
         }
         let absolute = start.canonicalize().map_err(io_error(start))?;
         let mut current = Some(absolute.as_path());
@@ -105,18 +119,26 @@ impl Project {
             }
             current = dir.parent();
         }
-        Err(ProjectError::NotAProject { path: start.display().to_string() })
+        Err(ProjectError::NotAProject {
+            path: start.display().to_string(),
+        })
     }
 
     pub fn name(&self) -> String {
         self.config.project.name.clone().unwrap_or_else(|| {
-            self.root.file_name().map_or_else(|| self.root.display().to_string(), |name| name.to_string_lossy().into_owned())
+            self.root.file_name().map_or_else(
+                || self.root.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            )
         })
     }
 
     /// The absolute path of a project-relative path, refusing anything that leaves the folder.
     pub fn resolve(&self, rel_path: &str) -> Result<PathBuf, ProjectError> {
-        let outside = || ProjectError::OutsideProject { path: rel_path.to_string(), root: self.root.display().to_string() };
+        let outside = || ProjectError::OutsideProject {
+            path: rel_path.to_string(),
+            root: self.root.display().to_string(),
+        };
         let relative = Path::new(rel_path);
         if relative.is_absolute() || rel_path.is_empty() {
             return Err(outside());
@@ -149,9 +171,14 @@ impl Project {
 
     fn markdown_files(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
         let mut found = Vec::new();
-        let walker = walkdir::WalkDir::new(&self.root).follow_links(false).into_iter().filter_entry(|entry| {
-            entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.') && entry.file_name() != "node_modules"
-        });
+        let walker = walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .into_iter()
+            .filter_entry(|entry| {
+                entry.depth() == 0
+                    || !entry.file_name().to_string_lossy().starts_with('.')
+                        && entry.file_name() != "node_modules"
+            });
         for entry in walker.flatten() {
             if !entry.file_type().is_file() {
                 continue;
@@ -160,8 +187,14 @@ impl Project {
             if !name.ends_with(".md") || name.eq_ignore_ascii_case("readme.md") {
                 continue;
             }
-            let Ok(relative) = entry.path().strip_prefix(&self.root) else { continue };
-            let rel = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            let Ok(relative) = entry.path().strip_prefix(&self.root) else {
+                continue;
+            };
+            let rel = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
             if keep(&rel) {
                 found.push(rel);
             }
@@ -174,8 +207,13 @@ impl Project {
     pub fn read_document(&self, rel_path: &str) -> Result<Document, ProjectError> {
         let path = self.resolve(rel_path)?;
         let bytes = fs::read(&path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => ProjectError::NotFound { what: rel_path.to_string() },
-            _ => ProjectError::Io { path: rel_path.to_string(), source },
+            std::io::ErrorKind::NotFound => ProjectError::NotFound {
+                what: rel_path.to_string(),
+            },
+            _ => ProjectError::Io {
+                path: rel_path.to_string(),
+                source,
+            },
         })?;
         Ok(parse_document(rel_path, &bytes))
     }
@@ -201,7 +239,9 @@ fn mtime_ns(metadata: &fs::Metadata) -> i64 {
         .modified()
         .ok()
         .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |duration| i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX))
+        .map_or(0, |duration| {
+            i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX)
+        })
 }
 
 pub fn to_indexed(document: &Document, size: u64, mtime_ns: i64) -> IndexedDocument {
@@ -214,15 +254,25 @@ pub fn to_indexed(document: &Document, size: u64, mtime_ns: i64) -> IndexedDocum
         version: document.version(),
         owners: document.owners(),
         tags: document.tags(),
-        links: document.references().into_iter().map(|(id, _, _)| id).collect(),
+        links: document
+            .references()
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect(),
         field_text: document.field_text(),
         body: document.body().to_string(),
         content: document.text.clone(),
         hash: document.hash.clone(),
         size,
         mtime_ns,
-        error_count: u32::try_from(document.issues.iter().filter(|issue| issue.severity == Severity::Error).count())
-            .unwrap_or(u32::MAX),
+        error_count: u32::try_from(
+            document
+                .issues
+                .iter()
+                .filter(|issue| issue.severity == Severity::Error)
+                .count(),
+        )
+        .unwrap_or(u32::MAX),
     }
 }
 
@@ -259,7 +309,12 @@ pub fn index(project: &Project, store: &mut Store) -> Result<IndexReport, Projec
                 Ok(bytes) => parse_document(rel, &bytes),
                 Err(error) => {
                     let mut document = parse_document(rel, b"");
-                    document.issues = vec![Issue::error(rel, "io", None, format!("cannot read: {error}"))];
+                    document.issues = vec![Issue::error(
+                        rel,
+                        "io",
+                        None,
+                        format!("cannot read: {error}"),
+                    )];
                     document
                 }
             };
@@ -267,7 +322,10 @@ pub fn index(project: &Project, store: &mut Store) -> Result<IndexReport, Projec
             Some((to_indexed(&document, size, mtime), issues))
         })
         .collect();
-    let mut report = IndexReport { files: paths.len(), ..IndexReport::default() };
+    let mut report = IndexReport {
+        files: paths.len(),
+        ..IndexReport::default()
+    };
     let mut upserts = Vec::new();
     for (indexed, issues) in results.into_iter().flatten() {
         report.issues.extend(issues);
@@ -275,7 +333,11 @@ pub fn index(project: &Project, store: &mut Store) -> Result<IndexReport, Projec
     }
     report.parsed = upserts.len();
     let present: std::collections::HashSet<&String> = paths.iter().collect();
-    let removed: Vec<String> = known.keys().filter(|rel| !present.contains(rel)).cloned().collect();
+    let removed: Vec<String> = known
+        .keys()
+        .filter(|rel| !present.contains(rel))
+        .cloned()
+        .collect();
     report.removed = removed.len();
     store.apply(&upserts, &removed)?;
     report.millis = started.elapsed().as_millis();
@@ -294,11 +356,18 @@ pub struct SaveRequest {
 
 /// Applies edits to a document and writes it durably. Nothing is written when the file on disk
 /// is not the version the edit was based on.
-pub fn save(project: &Project, store: Option<&mut Store>, request: &SaveRequest) -> Result<Document, ProjectError> {
+pub fn save(
+    project: &Project,
+    store: Option<&mut Store>,
+    request: &SaveRequest,
+) -> Result<Document, ProjectError> {
     let path = project.resolve(&request.rel_path)?;
     let current = project.read_document(&request.rel_path)?;
     if current.hash != request.base_hash {
-        return Err(ProjectError::Conflict { rel_path: request.rel_path.clone(), disk_hash: current.hash });
+        return Err(ProjectError::Conflict {
+            rel_path: request.rel_path.clone(),
+            disk_hash: current.hash,
+        });
     }
     let before_issues: Vec<Issue> = current.issues.clone();
     let mut document = current;
@@ -308,11 +377,20 @@ pub fn save(project: &Project, store: Option<&mut Store>, request: &SaveRequest)
         // An edit may not introduce a new error in the field it sets.
         let introduced = document.issues.iter().find(|issue| {
             issue.severity == Severity::Error
-                && issue.field.as_deref().is_some_and(|issue_field| issue_field == field || issue_field.starts_with(&format!("{field}.")) || issue_field.starts_with(&format!("{field}[")))
-                && !before_issues.iter().any(|old| old.field == issue.field && old.code == issue.code)
+                && issue.field.as_deref().is_some_and(|issue_field| {
+                    issue_field == field
+                        || issue_field.starts_with(&format!("{field}."))
+                        || issue_field.starts_with(&format!("{field}["))
+                })
+                && !before_issues
+                    .iter()
+                    .any(|old| old.field == issue.field && old.code == issue.code)
         });
         if let Some(issue) = introduced {
-            return Err(ProjectError::Invalid { rel_path: request.rel_path.clone(), message: issue.message.clone() });
+            return Err(ProjectError::Invalid {
+                rel_path: request.rel_path.clone(),
+                message: issue.message.clone(),
+            });
         }
     }
     if let Some(body) = &request.body {
@@ -322,15 +400,30 @@ pub fn save(project: &Project, store: Option<&mut Store>, request: &SaveRequest)
     if document.hash == request.base_hash {
         return Ok(document);
     }
-    write_atomic(&path, document.text.as_bytes(), Some(&request.base_hash))
-        .map_err(|error| match error {
-            WriteError::Changed { disk_hash } => ProjectError::Conflict { rel_path: request.rel_path.clone(), disk_hash },
-            WriteError::Io(source) => ProjectError::Io { path: request.rel_path.clone(), source },
-        })?;
+    write_atomic(&path, document.text.as_bytes(), Some(&request.base_hash)).map_err(|error| {
+        match error {
+            WriteError::Changed { disk_hash } => ProjectError::Conflict {
+                rel_path: request.rel_path.clone(),
+                disk_hash,
+            },
+            WriteError::Io(source) => ProjectError::Io {
+                path: request.rel_path.clone(),
+                source,
+            },
+        }
+    })?;
     if let Some(store) = store {
         let metadata = fs::metadata(&path).map_err(io_error(&path))?;
-        store.record_written(&request.rel_path, &document.text, &document.hash, metadata.len())?;
-        store.apply(&[to_indexed(&document, metadata.len(), mtime_ns(&metadata))], &[])?;
+        store.record_written(
+            &request.rel_path,
+            &document.text,
+            &document.hash,
+            metadata.len(),
+        )?;
+        store.apply(
+            &[to_indexed(&document, metadata.len(), mtime_ns(&metadata))],
+            &[],
+        )?;
     }
     Ok(document)
 }
@@ -344,9 +437,16 @@ pub enum WriteError {
 /// Writes `bytes` to `path` so that a crash leaves the old or the new file, never a torn one:
 /// a hidden temporary file in the same folder, fsync, a last comparison with `expected_hash`,
 /// rename over the target, fsync of the folder.
-pub fn write_atomic(path: &Path, bytes: &[u8], expected_hash: Option<&str>) -> Result<(), WriteError> {
+pub fn write_atomic(
+    path: &Path,
+    bytes: &[u8],
+    expected_hash: Option<&str>,
+) -> Result<(), WriteError> {
     let folder = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path.file_name().map_or_else(|| "document".into(), |name| name.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || "document".into(),
+        |name| name.to_string_lossy().into_owned(),
+    );
     let temp_path = folder.join(format!(".{name}.seam-{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&temp_path).map_err(WriteError::Io)?;
@@ -354,7 +454,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], expected_hash: Option<&str>) -> R
         file.sync_all().map_err(WriteError::Io)?;
         drop(file);
         if let Some(expected) = expected_hash {
-            let disk_hash = fs::read(path).map(|current| crate::document::content_hash(&current)).map_err(WriteError::Io)?;
+            let disk_hash = fs::read(path)
+                .map(|current| crate::document::content_hash(&current))
+                .map_err(WriteError::Io)?;
             if disk_hash != expected {
                 return Err(WriteError::Changed { disk_hash });
             }

@@ -10,7 +10,10 @@ pub enum Segment {
     Key(String),
     Index(usize),
     /// `[key=value]`: the list item (a mapping) whose `key` is `value`.
-    Select { key: String, value: String },
+    Select {
+        key: String,
+        value: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -22,7 +25,11 @@ pub enum EditError {
     #[error("{rel_path} is read-only until its front matter is fixed: {reason}")]
     ReadOnly { rel_path: String, reason: String },
     #[error("value `{value}` for {path} is not a single-line YAML value: {reason}")]
-    BadValue { path: String, value: String, reason: String },
+    BadValue {
+        path: String,
+        value: String,
+        reason: String,
+    },
 }
 
 /// The new value of a field.
@@ -42,7 +49,9 @@ impl NewValue {
             if let Ok(Some(node)) = yaml::parse(text, 0, 1) {
                 let whole = node.start == 0 && node.end == text.trim_end().len();
                 let flow_or_scalar = match &node.value {
-                    NodeValue::Scalar { style, .. } => !matches!(style, Style::Literal | Style::Folded),
+                    NodeValue::Scalar { style, .. } => {
+                        !matches!(style, Style::Literal | Style::Folded)
+                    }
                     NodeValue::Sequence { flow, .. } | NodeValue::Mapping { flow, .. } => *flow,
                     NodeValue::Alias => false,
                 };
@@ -56,7 +65,10 @@ impl NewValue {
 }
 
 pub fn parse_path(path: &str) -> Result<Vec<Segment>, EditError> {
-    let bad = |reason: &str| EditError::BadPath { path: path.to_string(), reason: reason.to_string() };
+    let bad = |reason: &str| EditError::BadPath {
+        path: path.to_string(),
+        reason: reason.to_string(),
+    };
     let mut segments = Vec::new();
     let chars: Vec<char> = path.chars().collect();
     let mut position = 0;
@@ -64,14 +76,21 @@ pub fn parse_path(path: &str) -> Result<Vec<Segment>, EditError> {
     while position < chars.len() {
         let character = chars[position];
         if character == '[' {
-            let close = chars[position..].iter().position(|c| *c == ']').ok_or_else(|| bad("`[` without `]`"))? + position;
+            let close = chars[position..]
+                .iter()
+                .position(|c| *c == ']')
+                .ok_or_else(|| bad("`[` without `]`"))?
+                + position;
             let inner: String = chars[position + 1..close].iter().collect();
             let inner = inner.trim();
             if let Ok(index) = inner.parse::<usize>() {
                 segments.push(Segment::Index(index));
             } else if let Some((key, value)) = inner.split_once('=') {
                 let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
-                segments.push(Segment::Select { key: key.trim().to_string(), value: value.to_string() });
+                segments.push(Segment::Select {
+                    key: key.trim().to_string(),
+                    value: value.to_string(),
+                });
             } else if inner.len() >= 2 && (inner.starts_with('"') && inner.ends_with('"')) {
                 segments.push(Segment::Key(inner[1..inner.len() - 1].to_string()));
             } else {
@@ -86,7 +105,10 @@ pub fn parse_path(path: &str) -> Result<Vec<Segment>, EditError> {
             expect_key = true;
             position += 1;
         } else {
-            let end = chars[position..].iter().position(|c| *c == '.' || *c == '[').map_or(chars.len(), |offset| position + offset);
+            let end = chars[position..]
+                .iter()
+                .position(|c| *c == '.' || *c == '[')
+                .map_or(chars.len(), |offset| position + offset);
             let key: String = chars[position..end].iter().collect();
             segments.push(Segment::Key(key.trim().to_string()));
             position = end;
@@ -118,15 +140,54 @@ fn render_segments(segments: &[Segment]) -> String {
 
 /// Top-level keys in the order Seam writes them; a new key goes after its predecessors.
 const KEY_ORDER: &[&str] = &[
-    "kind", "id", "title", "status", "version", "owners", "links", "tags", "component", "provider", "consumers", "owner",
-    "access", "privacy", "license", "collection", "date", "attendees", "input", "output", "schema", "requirements",
-    "budgets", "sla", "behavior", "lifecycle", "monitoring", "responsibilities", "datasets", "quality", "annotation",
-    "biases", "drift", "agenda", "decisions", "signoffs",
+    "kind",
+    "id",
+    "title",
+    "status",
+    "version",
+    "owners",
+    "links",
+    "tags",
+    "component",
+    "provider",
+    "consumers",
+    "owner",
+    "access",
+    "privacy",
+    "license",
+    "collection",
+    "date",
+    "attendees",
+    "input",
+    "output",
+    "schema",
+    "requirements",
+    "budgets",
+    "sla",
+    "behavior",
+    "lifecycle",
+    "monitoring",
+    "responsibilities",
+    "datasets",
+    "quality",
+    "annotation",
+    "biases",
+    "drift",
+    "agenda",
+    "decisions",
+    "signoffs",
 ];
 
 fn is_plain_safe(text: &str, in_flow: bool) -> bool {
-    let Some(first) = text.chars().next() else { return false };
-    if text.trim() != text || text.contains('\n') || text.contains(": ") || text.contains(" #") || text.ends_with(':') {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    if text.trim() != text
+        || text.contains('\n')
+        || text.contains(": ")
+        || text.contains(" #")
+        || text.ends_with(':')
+    {
         return false;
     }
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
@@ -135,7 +196,10 @@ fn is_plain_safe(text: &str, in_flow: bool) -> bool {
     if in_flow && text.contains([',', '[', ']', '{', '}']) {
         return false;
     }
-    matches!(yaml::resolve_plain_scalar(text), serde_json::Value::String(_))
+    matches!(
+        yaml::resolve_plain_scalar(text),
+        serde_json::Value::String(_)
+    )
 }
 
 fn double_quoted(text: &str) -> String {
@@ -144,7 +208,9 @@ fn double_quoted(text: &str) -> String {
 
 fn render_text(text: &str, style: Option<Style>, in_flow: bool) -> String {
     match style {
-        Some(Style::SingleQuoted) if !text.contains('\n') => format!("'{}'", text.replace('\'', "''")),
+        Some(Style::SingleQuoted) if !text.contains('\n') => {
+            format!("'{}'", text.replace('\'', "''"))
+        }
         Some(Style::DoubleQuoted) => double_quoted(text),
         _ if is_plain_safe(text, in_flow) => text.to_string(),
         _ => double_quoted(text),
@@ -152,22 +218,40 @@ fn render_text(text: &str, style: Option<Style>, in_flow: bool) -> String {
 }
 
 /// The text to write for `value` where a node of `old_style` was (None when inserting).
-fn render_value(value: &NewValue, old_style: Option<Style>, in_flow: bool, path: &str) -> Result<String, EditError> {
+fn render_value(
+    value: &NewValue,
+    old_style: Option<Style>,
+    in_flow: bool,
+    path: &str,
+) -> Result<String, EditError> {
     match value {
         NewValue::Text(text) => Ok(render_text(text, old_style, in_flow)),
         NewValue::Yaml(text) => {
-            let node = yaml::parse(text, 0, 1)
-                .map_err(|error| EditError::BadValue { path: path.to_string(), value: text.clone(), reason: error.message })?;
+            let node = yaml::parse(text, 0, 1).map_err(|error| EditError::BadValue {
+                path: path.to_string(),
+                value: text.clone(),
+                reason: error.message,
+            })?;
             match node.map(|node| node.value) {
                 // A plain string replacing a quoted one keeps the file's quoting style.
-                Some(NodeValue::Scalar { text: scalar, style: Style::Plain })
-                    if matches!(yaml::resolve_plain_scalar(&scalar), serde_json::Value::String(_))
-                        && matches!(old_style, Some(Style::SingleQuoted | Style::DoubleQuoted)) =>
+                Some(NodeValue::Scalar {
+                    text: scalar,
+                    style: Style::Plain,
+                }) if matches!(
+                    yaml::resolve_plain_scalar(&scalar),
+                    serde_json::Value::String(_)
+                ) && matches!(old_style, Some(Style::SingleQuoted | Style::DoubleQuoted)) =>
                 {
                     Ok(render_text(&scalar, old_style, in_flow))
                 }
-                Some(NodeValue::Sequence { flow: false, .. } | NodeValue::Mapping { flow: false, .. })
-                | Some(NodeValue::Scalar { style: Style::Literal | Style::Folded, .. }) => Err(EditError::BadValue {
+                Some(
+                    NodeValue::Sequence { flow: false, .. }
+                    | NodeValue::Mapping { flow: false, .. },
+                )
+                | Some(NodeValue::Scalar {
+                    style: Style::Literal | Style::Folded,
+                    ..
+                }) => Err(EditError::BadValue {
                     path: path.to_string(),
                     value: text.clone(),
                     reason: "write lists as `[a, b]` and mappings as `{key: value}`".to_string(),
@@ -190,19 +274,38 @@ struct Located<'a> {
 enum Found<'a> {
     Existing(Located<'a>),
     /// The path stops at `map`; `rest` (keys only) must be created in it.
-    Missing { map: &'a Node, map_in_flow: bool, rest: Vec<String> },
+    Missing {
+        map: &'a Node,
+        map_in_flow: bool,
+        rest: Vec<String>,
+    },
 }
 
 fn locate<'a>(root: &'a Node, segments: &[Segment], path: &str) -> Result<Found<'a>, EditError> {
-    let not_found = |reason: String| EditError::NotFound { path: path.to_string(), reason };
-    let mut current = Located { node: root, key: None, in_flow: false };
+    let not_found = |reason: String| EditError::NotFound {
+        path: path.to_string(),
+        reason,
+    };
+    let mut current = Located {
+        node: root,
+        key: None,
+        in_flow: false,
+    };
     for (index, segment) in segments.iter().enumerate() {
         let node = current.node;
-        let in_flow = current.in_flow || matches!(node.value, NodeValue::Sequence { flow: true, .. } | NodeValue::Mapping { flow: true, .. });
+        let in_flow = current.in_flow
+            || matches!(
+                node.value,
+                NodeValue::Sequence { flow: true, .. } | NodeValue::Mapping { flow: true, .. }
+            );
         let so_far = render_segments(&segments[..index]);
         current = match (segment, &node.value) {
             (Segment::Key(key), NodeValue::Mapping { .. }) => match node.entry(key) {
-                Some((key_node, value)) => Located { node: value, key: Some(key_node), in_flow },
+                Some((key_node, value)) => Located {
+                    node: value,
+                    key: Some(key_node),
+                    in_flow,
+                },
                 None => {
                     let mut rest = Vec::new();
                     for later in &segments[index..] {
@@ -217,18 +320,44 @@ fn locate<'a>(root: &'a Node, segments: &[Segment], path: &str) -> Result<Found<
                             }
                         }
                     }
-                    return Ok(Found::Missing { map: node, map_in_flow: current.in_flow, rest });
+                    return Ok(Found::Missing {
+                        map: node,
+                        map_in_flow: current.in_flow,
+                        rest,
+                    });
                 }
             },
-            (Segment::Index(position), NodeValue::Sequence { items, .. }) => match items.get(*position) {
-                Some(item) => Located { node: item, key: None, in_flow },
-                None => return Err(not_found(format!("`{so_far}` (line {}) has {} items, no item {position}", node.line, items.len()))),
-            },
-            (Segment::Select { key, value }, NodeValue::Sequence { items, .. }) => {
-                match items.iter().find(|item| item.get(key).and_then(Node::as_str) == Some(value.as_str())) {
-                    Some(item) => Located { node: item, key: None, in_flow },
+            (Segment::Index(position), NodeValue::Sequence { items, .. }) => {
+                match items.get(*position) {
+                    Some(item) => Located {
+                        node: item,
+                        key: None,
+                        in_flow,
+                    },
                     None => {
-                        return Err(not_found(format!("`{so_far}` (line {}) has no item whose {key} is \"{value}\"", node.line)))
+                        return Err(not_found(format!(
+                            "`{so_far}` (line {}) has {} items, no item {position}",
+                            node.line,
+                            items.len()
+                        )))
+                    }
+                }
+            }
+            (Segment::Select { key, value }, NodeValue::Sequence { items, .. }) => {
+                match items
+                    .iter()
+                    .find(|item| item.get(key).and_then(Node::as_str) == Some(value.as_str()))
+                {
+                    Some(item) => Located {
+                        node: item,
+                        key: None,
+                        in_flow,
+                    },
+                    None => {
+                        return Err(not_found(format!(
+                            "`{so_far}` (line {}) has no item whose {key} is \"{value}\"",
+                            node.line
+                        )))
                     }
                 }
             }
@@ -237,8 +366,15 @@ fn locate<'a>(root: &'a Node, segments: &[Segment], path: &str) -> Result<Found<
                     Segment::Key(_) => "a mapping",
                     _ => "a list",
                 };
-                let here = if so_far.is_empty() { "the front matter".to_string() } else { format!("`{so_far}`") };
-                return Err(not_found(format!("{here} (line {}) is not {wanted}", node.line)));
+                let here = if so_far.is_empty() {
+                    "the front matter".to_string()
+                } else {
+                    format!("`{so_far}`")
+                };
+                return Err(not_found(format!(
+                    "{here} (line {}) is not {wanted}",
+                    node.line
+                )));
             }
         };
     }
@@ -249,7 +385,9 @@ fn line_end_after(text: &str, position: usize) -> usize {
     if position > 0 && text.as_bytes().get(position - 1) == Some(&b'\n') {
         return position;
     }
-    text[position..].find('\n').map_or(text.len(), |offset| position + offset + 1)
+    text[position..]
+        .find('\n')
+        .map_or(text.len(), |offset| position + offset + 1)
 }
 
 fn line_start_before(text: &str, position: usize) -> usize {
@@ -260,8 +398,14 @@ fn line_start_before(text: &str, position: usize) -> usize {
 /// editable (parsed front matter); nothing outside the value's bytes changes.
 pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<String, EditError> {
     let Some(root) = &document.tree else {
-        let reason = document.issues.first().map_or_else(|| "it has no front matter".to_string(), |issue| issue.display());
-        return Err(EditError::ReadOnly { rel_path: document.rel_path.clone(), reason });
+        let reason = document.issues.first().map_or_else(
+            || "it has no front matter".to_string(),
+            |issue| issue.display(),
+        );
+        return Err(EditError::ReadOnly {
+            rel_path: document.rel_path.clone(),
+            reason,
+        });
     };
     let segments = parse_path(path)?;
     let text = &document.text;
@@ -270,16 +414,36 @@ pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<St
         Found::Existing(located) => {
             let node = located.node;
             match &node.value {
-                NodeValue::Scalar { style: style @ (Style::Literal | Style::Folded), .. } => {
+                NodeValue::Scalar {
+                    style: style @ (Style::Literal | Style::Folded),
+                    ..
+                } => {
                     let new = render_value(value, Some(*style), located.in_flow, path)?;
                     let keeps_newline = text[node.start..node.end].ends_with('\n');
-                    (node.start, node.end, if keeps_newline { format!("{new}{eol}") } else { new })
+                    (
+                        node.start,
+                        node.end,
+                        if keeps_newline {
+                            format!("{new}{eol}")
+                        } else {
+                            new
+                        },
+                    )
                 }
-                NodeValue::Scalar { style, .. } => (node.start, node.end, render_value(value, Some(*style), located.in_flow, path)?),
-                NodeValue::Sequence { flow: true, .. } | NodeValue::Mapping { flow: true, .. } | NodeValue::Alias => {
-                    (node.start, node.end, render_value(value, None, located.in_flow, path)?)
-                }
-                NodeValue::Sequence { flow: false, .. } | NodeValue::Mapping { flow: false, .. } => {
+                NodeValue::Scalar { style, .. } => (
+                    node.start,
+                    node.end,
+                    render_value(value, Some(*style), located.in_flow, path)?,
+                ),
+                NodeValue::Sequence { flow: true, .. }
+                | NodeValue::Mapping { flow: true, .. }
+                | NodeValue::Alias => (
+                    node.start,
+                    node.end,
+                    render_value(value, None, located.in_flow, path)?,
+                ),
+                NodeValue::Sequence { flow: false, .. }
+                | NodeValue::Mapping { flow: false, .. } => {
                     let new = render_value(value, None, located.in_flow, path)?;
                     match located.key {
                         // `key:\n  - a\n  - b` becomes `key: [a, b]`; the text after the last
@@ -288,14 +452,21 @@ pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<St
                         None => {
                             return Err(EditError::NotFound {
                                 path: path.to_string(),
-                                reason: format!("a block list item (line {}) can only be edited field by field", node.line),
+                                reason: format!(
+                                    "a block list item (line {}) can only be edited field by field",
+                                    node.line
+                                ),
                             })
                         }
                     }
                 }
             }
         }
-        Found::Missing { map, map_in_flow, rest } => insert_key(text, map, map_in_flow, &rest, value, path, eol, root)?,
+        Found::Missing {
+            map,
+            map_in_flow,
+            rest,
+        } => insert_key(text, map, map_in_flow, &rest, value, path, eol, root)?,
     };
     let mut new_text = String::with_capacity(text.len() + replacement.len());
     new_text.push_str(&text[..start]);
@@ -305,11 +476,18 @@ pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<St
     // The edit must leave a file that parses and holds the new value where it was asked.
     let check = parse_document(&document.rel_path, new_text.as_bytes());
     if check.tree.is_none() {
-        let reason = check.issues.first().map_or_else(String::new, |issue| issue.message.clone());
+        let reason = check
+            .issues
+            .first()
+            .map_or_else(String::new, |issue| issue.message.clone());
         let value_text = match value {
             NewValue::Yaml(text) | NewValue::Text(text) => text.clone(),
         };
-        return Err(EditError::BadValue { path: path.to_string(), value: value_text, reason });
+        return Err(EditError::BadValue {
+            path: path.to_string(),
+            value: value_text,
+            reason,
+        });
     }
     Ok(new_text)
 }
@@ -326,7 +504,10 @@ fn insert_key(
     root: &Node,
 ) -> Result<(usize, usize, String), EditError> {
     let NodeValue::Mapping { entries, flow } = &map.value else {
-        return Err(EditError::NotFound { path: path.to_string(), reason: "not a mapping".to_string() });
+        return Err(EditError::NotFound {
+            path: path.to_string(),
+            reason: "not a mapping".to_string(),
+        });
     };
     let in_flow = *flow || map_in_flow;
     let leaf = render_value(value, None, in_flow, path)?;
@@ -340,7 +521,11 @@ fn insert_key(
         let entry = format!("{}: {inner}", key_text(&rest[0]));
         let close = map.end.saturating_sub(1);
         let before = text[..close].trim_end();
-        let addition = if entries.is_empty() || before.ends_with('{') { entry } else { format!(", {entry}") };
+        let addition = if entries.is_empty() || before.ends_with('{') {
+            entry
+        } else {
+            format!(", {entry}")
+        };
         return Ok((close, close, addition));
     }
     // Block mapping: a new line at the entries' indentation.
@@ -359,7 +544,11 @@ fn insert_key(
     let after = if is_root {
         match order_of(&rest[0]) {
             Some(new_rank) => {
-                let predecessor = entries.iter().rev().find(|(key, _)| key.as_str().and_then(order_of).is_some_and(|rank| rank < new_rank));
+                let predecessor = entries.iter().rev().find(|(key, _)| {
+                    key.as_str()
+                        .and_then(order_of)
+                        .is_some_and(|rank| rank < new_rank)
+                });
                 match predecessor {
                     Some(entry) => Some(entry),
                     None => {
@@ -380,20 +569,37 @@ fn insert_key(
         None => line_end_after(text, map.end),
     };
     // A file whose last front matter line lacks a newline gets one before the new line.
-    let prefix = if at > 0 && !text[..at].ends_with('\n') { eol } else { "" };
+    let prefix = if at > 0 && !text[..at].ends_with('\n') {
+        eol
+    } else {
+        ""
+    };
     Ok((at, at, format!("{prefix}{lines}")))
 }
 
 /// Replaces the Markdown body, keeping the front matter bytes as they are.
 pub fn set_body(document: &Document, body: &str) -> Result<String, EditError> {
     if document.front_matter.is_none() || document.read_only {
-        let reason = document.issues.first().map_or_else(|| "it has no front matter".to_string(), |issue| issue.display());
-        return Err(EditError::ReadOnly { rel_path: document.rel_path.clone(), reason });
+        let reason = document.issues.first().map_or_else(
+            || "it has no front matter".to_string(),
+            |issue| issue.display(),
+        );
+        return Err(EditError::ReadOnly {
+            rel_path: document.rel_path.clone(),
+            reason,
+        });
     }
     let mut text = String::with_capacity(document.body_start + body.len());
     text.push_str(&document.text[..document.body_start]);
-    if document.body_start == document.text.len() && !document.text.ends_with('\n') && !body.is_empty() {
-        text.push_str(if document.text.contains("\r\n") { "\r\n" } else { "\n" });
+    if document.body_start == document.text.len()
+        && !document.text.ends_with('\n')
+        && !body.is_empty()
+    {
+        text.push_str(if document.text.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        });
     }
     text.push_str(body);
     Ok(text)

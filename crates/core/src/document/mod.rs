@@ -43,12 +43,32 @@ pub struct Issue {
 }
 
 impl Issue {
-    pub fn error(rel_path: &str, code: &'static str, line: Option<usize>, message: impl Into<String>) -> Issue {
-        Issue { rel_path: rel_path.to_string(), line, severity: Severity::Error, code, field: None, message: message.into() }
+    pub fn error(
+        rel_path: &str,
+        code: &'static str,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Issue {
+        Issue {
+            rel_path: rel_path.to_string(),
+            line,
+            severity: Severity::Error,
+            code,
+            field: None,
+            message: message.into(),
+        }
     }
 
-    pub fn warning(rel_path: &str, code: &'static str, line: Option<usize>, message: impl Into<String>) -> Issue {
-        Issue { severity: Severity::Warning, ..Issue::error(rel_path, code, line, message) }
+    pub fn warning(
+        rel_path: &str,
+        code: &'static str,
+        line: Option<usize>,
+        message: impl Into<String>,
+    ) -> Issue {
+        Issue {
+            severity: Severity::Warning,
+            ..Issue::error(rel_path, code, line, message)
+        }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Issue {
@@ -62,7 +82,12 @@ impl Issue {
             Some(line) => format!("{}:{}", self.rel_path, line),
             None => self.rel_path.clone(),
         };
-        format!("{location}: {}[{}]: {}", self.severity.as_str(), self.code, self.message)
+        format!(
+            "{location}: {}[{}]: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )
     }
 }
 
@@ -115,7 +140,11 @@ fn file_stem(rel_path: &str) -> String {
 }
 
 fn line_of_byte(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..byte.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// Finds the `---` fenced front matter at the top of `text`.
@@ -132,11 +161,24 @@ pub fn split_front_matter(text: &str) -> Result<Option<(FrontMatterSpan, usize)>
     let yaml_start = after_bom + first_line_end;
     let mut line_start = yaml_start;
     while line_start <= text.len() {
-        let line_end = text[line_start..].find('\n').map_or(text.len(), |offset| line_start + offset);
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(text.len(), |offset| line_start + offset);
         let line = text[line_start..line_end].trim_end_matches('\r');
         if line == "---" || line == "..." {
-            let body_start = if line_end < text.len() { line_end + 1 } else { text.len() };
-            return Ok(Some((FrontMatterSpan { yaml_start, yaml_end: line_start, first_line: 2 }, body_start)));
+            let body_start = if line_end < text.len() {
+                line_end + 1
+            } else {
+                text.len()
+            };
+            return Ok(Some((
+                FrontMatterSpan {
+                    yaml_start,
+                    yaml_end: line_start,
+                    first_line: 2,
+                },
+                body_start,
+            )));
         }
         if line_end >= text.len() {
             break;
@@ -184,7 +226,12 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
         return document;
     }
     if bytes.contains(&0) {
-        document.issues.push(Issue::error(rel_path, "binary-file", None, "file holds binary data (NUL bytes), not Markdown text"));
+        document.issues.push(Issue::error(
+            rel_path,
+            "binary-file",
+            None,
+            "file holds binary data (NUL bytes), not Markdown text",
+        ));
         return document;
     }
     let text = match std::str::from_utf8(bytes) {
@@ -203,7 +250,12 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
     };
     document.text = text.to_string();
     if text.trim().is_empty() {
-        document.issues.push(Issue::error(rel_path, "empty-file", Some(1), "file is empty: start from a template (`seam init` writes them) or delete it"));
+        document.issues.push(Issue::error(
+            rel_path,
+            "empty-file",
+            Some(1),
+            "file is empty: start from a template (`seam init` writes them) or delete it",
+        ));
         return document;
     }
     let (span, body_start) = match split_front_matter(text) {
@@ -218,14 +270,23 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
             return document;
         }
         Err((line, message)) => {
-            document.issues.push(Issue::error(rel_path, "unterminated-front-matter", Some(line), message));
+            document.issues.push(Issue::error(
+                rel_path,
+                "unterminated-front-matter",
+                Some(line),
+                message,
+            ));
             return document;
         }
     };
     document.front_matter = Some(span);
     document.body_start = body_start;
     let yaml_text = &text[span.yaml_start..span.yaml_end];
-    let tree = match yaml::parse(yaml_text, span.yaml_start, line_of_byte(text, span.yaml_start)) {
+    let tree = match yaml::parse(
+        yaml_text,
+        span.yaml_start,
+        line_of_byte(text, span.yaml_start),
+    ) {
         Ok(tree) => tree,
         Err(error) => {
             document.issues.push(Issue::error(
@@ -238,7 +299,12 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
         }
     };
     let Some(tree) = tree else {
-        document.issues.push(Issue::error(rel_path, "missing-kind", Some(span.first_line), "front matter is empty: add at least `kind` and `title`"));
+        document.issues.push(Issue::error(
+            rel_path,
+            "missing-kind",
+            Some(span.first_line),
+            "front matter is empty: add at least `kind` and `title`",
+        ));
         return document;
     };
     if !matches!(tree.value, yaml::NodeValue::Mapping { .. }) {
@@ -257,8 +323,15 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
             document.id = id.to_string();
         }
     }
-    let (kind, typed, issues) =
-        if comment { (None, None, validate::validate_comment(rel_path, &tree, &document.json)) } else { validate(rel_path, &tree, &document.json) };
+    let (kind, typed, issues) = if comment {
+        (
+            None,
+            None,
+            validate::validate_comment(rel_path, &tree, &document.json),
+        )
+    } else {
+        validate(rel_path, &tree, &document.json)
+    };
     document.kind = kind;
     document.typed = typed;
     document.issues.extend(issues);
@@ -302,7 +375,9 @@ impl Document {
             .iter()
             .filter_map(|item| match (item, item_key) {
                 (serde_json::Value::String(text), _) => Some(text.clone()),
-                (serde_json::Value::Object(map), Some(key)) => map.get(key).and_then(|v| v.as_str()).map(str::to_string),
+                (serde_json::Value::Object(map), Some(key)) => {
+                    map.get(key).and_then(|v| v.as_str()).map(str::to_string)
+                }
                 _ => None,
             })
             .collect()

@@ -20,7 +20,11 @@ fn validators() -> &'static Validators {
     VALIDATORS.get_or_init(|| Validators {
         by_kind: Kind::ALL
             .into_iter()
-            .filter_map(|kind| jsonschema::validator_for(&model::json_schema(kind)).ok().map(|validator| (kind, validator)))
+            .filter_map(|kind| {
+                jsonschema::validator_for(&model::json_schema(kind))
+                    .ok()
+                    .map(|validator| (kind, validator))
+            })
             .collect(),
         comment: jsonschema::validator_for(&model::comment_json_schema()).ok(),
     })
@@ -83,43 +87,87 @@ fn findings(error: jsonschema::ValidationError<'static>) -> Vec<Finding> {
     };
     match parts.kind {
         K::AnyOf { context } | K::OneOfNotValid { context } => {
-            let branches: Vec<Vec<jsonschema::ValidationError<'static>>> =
-                context.into_iter().filter(|branch| !is_null_branch(branch, &pointer)).collect();
+            let branches: Vec<Vec<jsonschema::ValidationError<'static>>> = context
+                .into_iter()
+                .filter(|branch| !is_null_branch(branch, &pointer))
+                .collect();
             if branches.len() == 1 {
                 return branches.into_iter().flatten().flat_map(findings).collect();
             }
-            let types: Vec<String> =
-                branches.iter().filter(|branch| branch.len() == 1).filter_map(|branch| wanted_types(branch[0].kind())).collect();
+            let types: Vec<String> = branches
+                .iter()
+                .filter(|branch| branch.len() == 1)
+                .filter_map(|branch| wanted_types(branch[0].kind()))
+                .collect();
             let message = if !types.is_empty() && types.len() == branches.len() {
                 format!("expected {}, found {found}", types.join(" or "))
             } else {
                 format!("has the wrong shape: found {found}")
             };
-            vec![Finding { pointer, missing: None, message }]
+            vec![Finding {
+                pointer,
+                missing: None,
+                message,
+            }]
         }
         K::Required { property } => {
-            let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
-            vec![Finding { pointer, message: format!("missing required key `{name}`"), missing: Some(name) }]
+            let name = property
+                .as_str()
+                .map_or_else(|| property.to_string(), str::to_string);
+            vec![Finding {
+                pointer,
+                message: format!("missing required key `{name}`"),
+                missing: Some(name),
+            }]
         }
         K::Enum { options } => {
-            let choices: Vec<String> =
-                options.as_array().map(|items| items.iter().map(|item| item.to_string()).collect()).unwrap_or_default();
-            vec![Finding { pointer, missing: None, message: format!("must be one of {}, found {found}", choices.join(", ")) }]
+            let choices: Vec<String> = options
+                .as_array()
+                .map(|items| items.iter().map(|item| item.to_string()).collect())
+                .unwrap_or_default();
+            vec![Finding {
+                pointer,
+                missing: None,
+                message: format!("must be one of {}, found {found}", choices.join(", ")),
+            }]
         }
         K::Type { kind } => {
-            vec![Finding { pointer, missing: None, message: format!("expected {}, found {found}", type_words(&format!("{kind:?}"))) }]
+            vec![Finding {
+                pointer,
+                missing: None,
+                message: format!(
+                    "expected {}, found {found}",
+                    type_words(&format!("{kind:?}"))
+                ),
+            }]
         }
         K::MinItems { limit } | K::MaxItems { limit } => {
-            vec![Finding { pointer, missing: None, message: format!("must have {limit} items, found {found}") }]
+            vec![Finding {
+                pointer,
+                missing: None,
+                message: format!("must have {limit} items, found {found}"),
+            }]
         }
-        other => vec![Finding { pointer, missing: None, message: format!("{other:?}") }],
+        other => vec![Finding {
+            pointer,
+            missing: None,
+            message: format!("{other:?}"),
+        }],
     }
 }
 
 fn type_words(debug: &str) -> String {
     let lower = debug.to_lowercase();
     let mut words = Vec::new();
-    for (needle, word) in [("array", "a list"), ("object", "a mapping"), ("string", "text"), ("number", "a number"), ("integer", "a whole number"), ("boolean", "true or false"), ("null", "nothing")] {
+    for (needle, word) in [
+        ("array", "a list"),
+        ("object", "a mapping"),
+        ("string", "text"),
+        ("number", "a number"),
+        ("integer", "a whole number"),
+        ("boolean", "true or false"),
+        ("null", "nothing"),
+    ] {
         if lower.contains(needle) {
             words.push(word);
         }
@@ -133,7 +181,9 @@ fn type_words(debug: &str) -> String {
 
 /// Removes the value at `pointer` (a list item or a mapping key) from `value`.
 fn prune(value: &mut Value, pointer: &str) {
-    let Some((parent_pointer, last)) = pointer.rsplit_once('/') else { return };
+    let Some((parent_pointer, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
     let last = last.replace("~1", "/").replace("~0", "~");
     match value.pointer_mut(parent_pointer) {
         Some(Value::Object(map)) => {
@@ -163,17 +213,24 @@ fn drop_nulls_in_lists(value: &mut Value) {
 
 /// Validates a parsed front matter; returns its kind, its typed view (with wrong-shaped values
 /// left out) and the issues found.
-pub fn validate(rel_path: &str, tree: &Node, json: &Value) -> (Option<Kind>, Option<Typed>, Vec<Issue>) {
+pub fn validate(
+    rel_path: &str,
+    tree: &Node,
+    json: &Value,
+) -> (Option<Kind>, Option<Typed>, Vec<Issue>) {
     let mut issues = Vec::new();
     let kind_node = tree.get("kind");
     let kind = match json.get("kind") {
         None | Some(Value::Null) => {
-            issues.push(Issue::error(
-                rel_path,
-                "missing-kind",
-                Some(tree.line),
-                "missing `kind`: add `kind: requirements`, `contract`, `dataset` or `meeting`",
-            ).with_field("kind"));
+            issues.push(
+                Issue::error(
+                    rel_path,
+                    "missing-kind",
+                    Some(tree.line),
+                    "missing `kind`: add `kind: requirements`, `contract`, `dataset` or `meeting`",
+                )
+                .with_field("kind"),
+            );
             return (None, None, issues);
         }
         Some(Value::String(text)) => match Kind::parse(text) {
@@ -189,19 +246,30 @@ pub fn validate(rel_path: &str, tree: &Node, json: &Value) -> (Option<Kind>, Opt
             }
         },
         Some(other) => {
-            issues.push(Issue::error(
-                rel_path,
-                "unknown-kind",
-                kind_node.map(|node| node.line),
-                format!("`kind` must be text, found {}", describe(other)),
-            ).with_field("kind"));
+            issues.push(
+                Issue::error(
+                    rel_path,
+                    "unknown-kind",
+                    kind_node.map(|node| node.line),
+                    format!("`kind` must be text, found {}", describe(other)),
+                )
+                .with_field("kind"),
+            );
             return (None, None, issues);
         }
     };
 
     let mut lenient = json.clone();
     if let Some((_, validator)) = validators().by_kind.iter().find(|(k, _)| *k == kind) {
-        schema_issues(rel_path, tree, json, validator, &format!("every {} document needs it", kind.as_str()), &mut lenient, &mut issues);
+        schema_issues(
+            rel_path,
+            tree,
+            json,
+            validator,
+            &format!("every {} document needs it", kind.as_str()),
+            &mut lenient,
+            &mut issues,
+        );
     }
     drop_nulls_in_lists(&mut lenient);
     let typed = match kind {
@@ -218,7 +286,15 @@ pub fn validate_comment(rel_path: &str, tree: &Node, json: &Value) -> Vec<Issue>
     let mut issues = Vec::new();
     let mut lenient = json.clone();
     if let Some(validator) = &validators().comment {
-        schema_issues(rel_path, tree, json, validator, "every comment needs it", &mut lenient, &mut issues);
+        schema_issues(
+            rel_path,
+            tree,
+            json,
+            validator,
+            "every comment needs it",
+            &mut lenient,
+            &mut issues,
+        );
     }
     issues
 }
@@ -235,9 +311,16 @@ fn schema_issues(
     issues: &mut Vec<Issue>,
 ) {
     let mut seen = std::collections::BTreeSet::new();
-    for finding in validator.iter_errors(json).flat_map(|error| findings(error.to_owned())) {
+    for finding in validator
+        .iter_errors(json)
+        .flat_map(|error| findings(error.to_owned()))
+    {
         let pointer = finding.pointer;
-        let code = if finding.missing.is_some() { "required-field" } else { "field-shape" };
+        let code = if finding.missing.is_some() {
+            "required-field"
+        } else {
+            "field-shape"
+        };
         let node = tree.deepest_at_pointer(&pointer);
         let here = pointer_to_path(&pointer);
         let field = match &finding.missing {
@@ -266,7 +349,10 @@ mod tests {
 
     #[test]
     fn pointers_become_paths() {
-        assert_eq!(pointer_to_path("/requirements/0/metric"), "requirements[0].metric");
+        assert_eq!(
+            pointer_to_path("/requirements/0/metric"),
+            "requirements[0].metric"
+        );
         assert_eq!(pointer_to_path(""), "");
         assert_eq!(pointer_to_path("/sla/latency_p95_ms"), "sla.latency_p95_ms");
     }
