@@ -30,10 +30,10 @@ summary() {
   local failed=0 index
   printf '\n%s==> Summary%s\n' "$bold" "$reset"
   for index in "${!phase_names[@]}"; do
-    printf '  %-34s %s\n' "${phase_names[$index]}" "${phase_results[$index]}"
+    printf '  %-38s %s\n' "${phase_names[$index]}" "${phase_results[$index]}"
     case "${phase_results[$index]}" in FAILED*) failed=1 ;; esac
   done
-  printf '  %-34s %ss\n' "total" "$((SECONDS - started))"
+  printf '  %-38s %ss\n' "total" "$((SECONDS - started))"
   if [ "$failed" -ne 0 ]; then
     printf '%sFAILED%s (end-to-end failure screenshots and logs: tests/e2e/artifacts/)\n' "$red" "$reset"
     return 1
@@ -50,7 +50,8 @@ phase_names+=("setup (scripts/setup.sh)")
 phase_results+=("ok      $((SECONDS - setup_start))s")
 
 # The end-to-end test drives the app binary, so build it (and the CLI) first.
-run_phase "cargo build -p seam-app -p seam-cli" cargo build -p seam-app -p seam-cli
+# The whole workspace, so features unify as in `cargo test --workspace` and nothing is built twice.
+run_phase "cargo build --workspace" cargo build --workspace
 run_phase "cargo fmt --check" cargo fmt --all -- --check
 run_phase "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 run_phase "ui: npm run check" bash -c 'cd ui && npm run check'

@@ -164,6 +164,8 @@ fn set_refuses_bad_values_and_missing_rows_without_writing() {
         vec!["set", id, "status", "bogus"],
         vec!["set", id, "input[name=no-such-field].type", "string"],
         vec!["set", id, "input[0", "x"],
+        vec!["set", id, "input[0].nullable", "perhaps"],
+        vec!["set", id, "provider.component", "[1, 2]"],
         vec!["set", "no-such-document", "status", "agreed"],
     ] {
         let output = project.seam(&args);

@@ -369,27 +369,26 @@ pub fn save(
             disk_hash: current.hash,
         });
     }
-    let before_issues: Vec<Issue> = current.issues.clone();
-    let mut document = current;
+    // An edit may not give the file an error it did not have (lines may shift, so they are
+    // left out of the comparison).
+    let known_errors: std::collections::HashSet<(&'static str, Option<String>, String)> = current
+        .issues
+        .iter()
+        .filter(|issue| issue.severity == Severity::Error)
+        .map(|issue| (issue.code, issue.field.clone(), issue.message.clone()))
+        .collect();
+    let mut document = current.clone();
     for (field, value) in &request.edits {
         let text = edit::set_value(&document, field, value)?;
         document = parse_document(&request.rel_path, text.as_bytes());
-        // An edit may not introduce a new error in the field it sets.
         let introduced = document.issues.iter().find(|issue| {
             issue.severity == Severity::Error
-                && issue.field.as_deref().is_some_and(|issue_field| {
-                    issue_field == field
-                        || issue_field.starts_with(&format!("{field}."))
-                        || issue_field.starts_with(&format!("{field}["))
-                })
-                && !before_issues
-                    .iter()
-                    .any(|old| old.field == issue.field && old.code == issue.code)
+                && !known_errors.contains(&(issue.code, issue.field.clone(), issue.message.clone()))
         });
         if let Some(issue) = introduced {
             return Err(ProjectError::Invalid {
                 rel_path: request.rel_path.clone(),
-                message: issue.message.clone(),
+                message: format!("setting {field} would make {}", issue.message),
             });
         }
     }
