@@ -32,19 +32,18 @@ impl Store {
     /// Opens (creating folders as needed) the database of the project at `root`, migrated to the
     /// latest schema.
     pub fn open_for_project(root: &Path) -> Result<Store, StoreError> {
-        let db_path = Store::database_path_for(root)?;
+        Store::open_at(&Store::database_path_for(root)?)
+    }
+
+    /// Opens the database at `db_path` (created with its folders if missing), sets WAL mode,
+    /// synchronous=NORMAL and foreign keys, and applies pending migrations atomically.
+    pub fn open_at(db_path: &Path) -> Result<Store, StoreError> {
         if let Some(parent) = db_path.parent() {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
                 path: parent.to_path_buf(),
                 source,
             })?;
         }
-        Store::open_at(&db_path)
-    }
-
-    /// Opens the database at `db_path` (created if missing), sets WAL mode, synchronous=NORMAL
-    /// and foreign keys, and applies pending migrations atomically.
-    pub fn open_at(db_path: &Path) -> Result<Store, StoreError> {
         let sqlite_error = sqlite_error_for(db_path);
         let mut conn = Connection::open(db_path).map_err(&sqlite_error)?;
         // journal_mode answers with the resulting mode, so it must be read back.

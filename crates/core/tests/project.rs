@@ -1,0 +1,189 @@
+//! Project-level behaviour on real folders and a real SQLite file: incremental indexing, safe
+//! saves (compare before overwrite, atomic write), and path confinement.
+
+use std::fs;
+use std::path::Path;
+
+use seam_core::document::edit::NewValue;
+use seam_core::project::{self, Project, ProjectError, SaveRequest};
+use seam_core::store::Store;
+
+fn example() -> (tempfile::TempDir, Project, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("project");
+    seam_core::example::init_project(&root, true).expect("init example");
+    let project = Project::open(&root).expect("open");
+    let store = Store::open_at(&dir.path().join("store/seam.db")).expect("store");
+    (dir, project, store)
+}
+
+fn first_contract(project: &Project) -> String {
+    project
+        .document_paths()
+        .into_iter()
+        .find(|path| path.starts_with("contracts/"))
+        .expect("a contract")
+}
+
+#[test]
+fn index_is_incremental_and_notices_changes_and_deletions() {
+    let (_dir, project, mut store) = example();
+    let first = project::index(&project, &mut store).expect("index");
+    assert!(first.files >= 8);
+    assert_eq!(first.parsed, first.files);
+    let again = project::index(&project, &mut store).expect("reindex");
+    assert_eq!(again.parsed, 0, "nothing changed, nothing re-read");
+
+    let contract = first_contract(&project);
+    let path = project.root.join(&contract);
+    let text = fs::read_to_string(&path).expect("read");
+    fs::write(&path, text.replace("status:", "status:  ")).expect("edit");
+    let removed = project
+        .document_paths()
+        .into_iter()
+        .find(|path| path.starts_with("meetings/"))
+        .expect("a meeting");
+    fs::remove_file(project.root.join(&removed)).expect("delete");
+
+    let third = project::index(&project, &mut store).expect("reindex");
+    assert_eq!(third.parsed, 1);
+    assert_eq!(third.removed, 1);
+    assert!(store
+        .list(&Default::default())
+        .expect("list")
+        .iter()
+        .all(|row| row.rel_path != removed));
+    assert_eq!(
+        store.revisions(&removed).expect("revisions").len(),
+        1,
+        "history survives deletion"
+    );
+    assert_eq!(store.revisions(&contract).expect("revisions").len(), 2);
+}
+
+#[test]
+fn save_refuses_when_the_file_changed_on_disk_and_writes_nothing() {
+    let (_dir, project, mut store) = example();
+    project::index(&project, &mut store).expect("index");
+    let contract = first_contract(&project);
+    let read = project.read_document(&contract).expect("read");
+    // A teammate's edit lands after we read the file.
+    let path = project.root.join(&contract);
+    let theirs = format!("{}\nTheir paragraph.\n", read.text);
+    fs::write(&path, &theirs).expect("their write");
+
+    let request = SaveRequest {
+        rel_path: contract.clone(),
+        base_hash: read.hash.clone(),
+        edits: vec![("status".to_string(), NewValue::Yaml("agreed".to_string()))],
+        body: None,
+    };
+    match project::save(&project, Some(&mut store), &request) {
+        Err(ProjectError::Conflict { rel_path, .. }) => assert_eq!(rel_path, contract),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(
+        fs::read_to_string(&path).expect("read"),
+        theirs,
+        "their edit is intact"
+    );
+}
+
+#[test]
+fn save_writes_atomically_records_the_revision_and_leaves_no_temp_files() {
+    let (_dir, project, mut store) = example();
+    project::index(&project, &mut store).expect("index");
+    let contract = first_contract(&project);
+    let read = project.read_document(&contract).expect("read");
+    let request = SaveRequest {
+        rel_path: contract.clone(),
+        base_hash: read.hash.clone(),
+        edits: vec![(
+            "title".to_string(),
+            NewValue::Text("Renamed: contract".to_string()),
+        )],
+        body: Some("New body.\n".to_string()),
+    };
+    let saved = project::save(&project, Some(&mut store), &request).expect("save");
+    let on_disk = fs::read_to_string(project.root.join(&contract)).expect("read");
+    assert_eq!(on_disk, saved.text);
+    assert!(on_disk.contains("title: \"Renamed: contract\""));
+    assert!(on_disk.ends_with("---\nNew body.\n"));
+    // Front matter other than the title line is byte-identical.
+    let old_front = &read.text[..read.body_start];
+    let new_front = &on_disk[..saved.body_start];
+    let differing: Vec<_> = old_front
+        .lines()
+        .zip(new_front.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(differing.len(), 1, "{differing:?}");
+
+    let revisions = store.revisions(&contract).expect("revisions");
+    assert!(revisions
+        .iter()
+        .any(|revision| revision.hash == saved.hash && revision.origin == "written"));
+    let leftovers: Vec<_> = fs::read_dir(project.root.join("contracts"))
+        .expect("list")
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary files left behind: {leftovers:?}"
+    );
+}
+
+#[test]
+fn paths_outside_the_project_are_refused() {
+    let (dir, project, _store) = example();
+    fs::write(dir.path().join("secret.md"), "---\nkind: contract\n---\n").expect("write outside");
+    for path in [
+        "../secret.md",
+        "/etc/passwd",
+        "contracts/../../secret.md",
+        "",
+    ] {
+        assert!(
+            matches!(
+                project.resolve(path),
+                Err(ProjectError::OutsideProject { .. })
+            ),
+            "{path} must be refused"
+        );
+    }
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(
+            dir.path().join("secret.md"),
+            project.root.join("contracts/link.md"),
+        )
+        .expect("symlink");
+        assert!(matches!(
+            project.read_document("contracts/link.md"),
+            Err(ProjectError::OutsideProject { .. })
+        ));
+    }
+}
+
+#[test]
+fn discovery_walks_upwards_and_reports_non_projects() {
+    let (dir, project, _store) = example();
+    let found = Project::discover(&project.root.join("contracts")).expect("discover");
+    assert_eq!(found.root, project.root);
+    assert!(matches!(
+        Project::discover(dir.path()),
+        Err(ProjectError::NotAProject { .. })
+    ));
+    assert!(matches!(
+        Project::discover(Path::new("/no/such/place")),
+        Err(ProjectError::NoSuchFolder { .. })
+    ));
+    fs::write(project.root.join("seam.toml"), "[project\nname = 1\n").expect("break config");
+    match Project::open(&project.root) {
+        Err(ProjectError::BadConfig { path, .. }) => {
+            assert!(path.ends_with("seam.toml:1"), "{path}")
+        }
+        other => panic!("expected a config error, got {other:?}"),
+    }
+}
