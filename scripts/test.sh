@@ -56,8 +56,16 @@ run_phase "cargo fmt --check" cargo fmt --all -- --check
 run_phase "cargo clippy -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 run_phase "ui: npm run check" bash -c 'cd ui && npm run check'
 # A display for the end-to-end test; a hung test must not eat the whole CI budget.
-run_phase "cargo test (under xvfb-run)" \
+test_log=$(mktemp)
+run_phase "cargo test (under xvfb-run)" bash -c '
+  set -o pipefail
   timeout --signal=TERM --kill-after=60 2400 \
-  xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace
+    xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace 2>&1 | tee "$0"' "$test_log"
 
-summary
+summary_status=0
+summary || summary_status=$?
+# One closing line with the totals of every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed/) p += $(i-1); if ($(i) ~ /^failed/) f += $(i-1) } }
+     END { printf "tests: %d passed, %d failed\n", p, f }' "$test_log"
+rm -f "$test_log"
+exit "$summary_status"
