@@ -215,7 +215,7 @@ pub async fn save_document(
         };
         let document = {
             let mut store = open.store();
-            project::save(&open.project, Some(&mut store), &core_request)?
+            project::save(&open.project, Some(&mut store), &core_request)?.document
         };
         view(&open, &document)
     })

@@ -321,7 +321,7 @@ fn run(cli: Cli) -> Result<()> {
                 edits: vec![(path.clone(), new_value)],
                 body: None,
             };
-            let after = project::save(&project, Some(&mut store), &request)?;
+            let after = project::save(&project, Some(&mut store), &request)?.document;
             if *json {
                 return print_json(&json!({
                     "path": rel_path, "field": path, "changed": after.hash != before.hash, "hash": after.hash,

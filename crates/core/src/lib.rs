@@ -7,3 +7,4 @@ pub mod lint;
 pub mod project;
 pub mod render;
 pub mod store;
+pub mod sync;

@@ -48,7 +48,19 @@ pub fn lint(project: &Project) -> LintReport {
             }
         })
         .collect();
-    lint_documents(&documents, &comments)
+    let mut report = lint_documents(&documents, &comments);
+    for (copy, original) in project.conflict_copies() {
+        report.issues.push(Issue::error(
+            &original,
+            "sync-conflict-copy",
+            None,
+            format!("a sync tool left a conflict copy of this document: {copy} — merge the two in Seam or by hand, then remove the copy"),
+        ));
+    }
+    report.issues.sort_by(|a, b| {
+        (a.rel_path.as_str(), a.line, a.code).cmp(&(b.rel_path.as_str(), b.line, b.code))
+    });
+    report
 }
 
 pub fn lint_documents(documents: &[Document], comments: &[Document]) -> LintReport {

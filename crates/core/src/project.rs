@@ -12,6 +12,7 @@ use rayon::prelude::*;
 use crate::document::edit::{self, EditError, NewValue};
 use crate::document::{parse_document, Document, Issue, Severity};
 use crate::store::{IndexedDocument, Store, StoreError};
+use crate::sync::{self, Change, ChangeKind, DiskEntry, HeldDeletions, PlanOptions};
 
 pub const CONFIG_FILE: &str = "seam.toml";
 
@@ -159,8 +160,28 @@ impl Project {
     }
 
     /// Every document file: `*.md` anywhere in the folder except hidden folders, `discussions/`
-    /// (comments) and README files.
+    /// (comments), README files and sync-tool conflict copies.
     pub fn document_paths(&self) -> Vec<String> {
+        let all = self.document_paths_with_copies();
+        let existing: std::collections::HashSet<&str> = all.iter().map(String::as_str).collect();
+        all.iter()
+            .filter(|rel| sync::conflict_copy_original(rel, &existing).is_none())
+            .cloned()
+            .collect()
+    }
+
+    /// (copy, original) for every sync-tool conflict copy in the folder.
+    pub fn conflict_copies(&self) -> Vec<(String, String)> {
+        let all = self.document_paths_with_copies();
+        let existing: std::collections::HashSet<&str> = all.iter().map(String::as_str).collect();
+        all.iter()
+            .filter_map(|rel| {
+                sync::conflict_copy_original(rel, &existing).map(|original| (rel.clone(), original))
+            })
+            .collect()
+    }
+
+    fn document_paths_with_copies(&self) -> Vec<String> {
         self.markdown_files(|rel| !rel.starts_with("discussions/"))
     }
 
@@ -285,27 +306,75 @@ pub struct IndexReport {
     pub removed: usize,
     /// Issues of the files parsed in this run.
     pub issues: Vec<Issue>,
+    /// What changed since the store last saw the folder (empty on a first index).
+    pub changes: Vec<Change>,
+    /// (copy, original) pairs of sync-tool conflict copies present in the folder.
+    pub conflict_copies: Vec<(String, String)>,
+    pub held_deletions: Option<HeldDeletions>,
     pub millis: u128,
 }
 
-/// Brings the store up to date with the folder: files whose size and mtime are unchanged are
-/// skipped; others are read and hashed, and parsed when the hash differs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IndexOptions {
+    /// Apply deletions even when most documents vanished at once.
+    pub allow_mass_deletion: bool,
+}
+
+impl Project {
+    /// Size and mtime of every Markdown document file (conflict copies included).
+    pub fn disk_entries(&self) -> Vec<DiskEntry> {
+        self.document_paths_with_copies()
+            .into_par_iter()
+            .filter_map(|rel_path| {
+                let metadata = fs::metadata(self.root.join(&rel_path)).ok()?;
+                Some(DiskEntry {
+                    size: metadata.len(),
+                    mtime_ns: mtime_ns(&metadata),
+                    rel_path,
+                })
+            })
+            .collect()
+    }
+}
+
+/// Brings the store up to date with the folder (see `sync::plan`): files whose size and mtime are
+/// unchanged are skipped; others are read, hashed and parsed; vanished files are removed unless
+/// too many vanished at once.
 pub fn index(project: &Project, store: &mut Store) -> Result<IndexReport, ProjectError> {
+    index_with(project, store, IndexOptions::default())
+}
+
+pub fn index_with(
+    project: &Project,
+    store: &mut Store,
+    options: IndexOptions,
+) -> Result<IndexReport, ProjectError> {
     let started = Instant::now();
     let known = store.file_states()?;
-    let paths = project.document_paths();
-    let results: Vec<Option<(IndexedDocument, Vec<Issue>)>> = paths
+    let root_missing = !project.root.is_dir();
+    let disk = if root_missing {
+        Vec::new()
+    } else {
+        project.disk_entries()
+    };
+    let plan = sync::plan(
+        &known,
+        &disk,
+        PlanOptions {
+            allow_mass_deletion: options.allow_mass_deletion,
+            root_missing,
+        },
+    );
+    let sizes: std::collections::HashMap<&str, &DiskEntry> = disk
+        .iter()
+        .map(|entry| (entry.rel_path.as_str(), entry))
+        .collect();
+    let parsed: Vec<(IndexedDocument, Vec<Issue>)> = plan
+        .read
         .par_iter()
-        .map(|rel| {
-            let path = project.root.join(rel);
-            let metadata = fs::metadata(&path).ok()?;
-            let (size, mtime) = (metadata.len(), mtime_ns(&metadata));
-            if let Some(state) = known.get(rel) {
-                if state.size == size && state.mtime_ns == mtime {
-                    return None;
-                }
-            }
-            let document = match fs::read(&path) {
+        .filter_map(|rel| {
+            let entry = sizes.get(rel.as_str())?;
+            let document = match fs::read(project.root.join(rel)) {
                 Ok(bytes) => parse_document(rel, &bytes),
                 Err(error) => {
                     let mut document = parse_document(rel, b"");
@@ -319,27 +388,84 @@ pub fn index(project: &Project, store: &mut Store) -> Result<IndexReport, Projec
                 }
             };
             let issues = document.issues.clone();
-            Some((to_indexed(&document, size, mtime), issues))
+            Some((to_indexed(&document, entry.size, entry.mtime_ns), issues))
         })
         .collect();
+
     let mut report = IndexReport {
-        files: paths.len(),
+        files: disk.len() - plan.conflict_copies.len(),
+        conflict_copies: plan.conflict_copies.clone(),
+        held_deletions: plan.held_deletions,
         ..IndexReport::default()
     };
-    let mut upserts = Vec::new();
-    for (indexed, issues) in results.into_iter().flatten() {
-        report.issues.extend(issues);
-        upserts.push(indexed);
-    }
-    report.parsed = upserts.len();
-    let present: std::collections::HashSet<&String> = paths.iter().collect();
-    let removed: Vec<String> = known
-        .keys()
-        .filter(|rel| !present.contains(rel))
-        .cloned()
+    let removed_hashes: std::collections::HashMap<&str, &str> = plan
+        .remove
+        .iter()
+        .filter_map(|rel| {
+            known
+                .get(rel)
+                .map(|state| (state.hash.as_str(), rel.as_str()))
+        })
         .collect();
-    report.removed = removed.len();
-    store.apply(&upserts, &removed)?;
+    let mut renamed_from = std::collections::HashSet::new();
+    let first_index = known.is_empty();
+    for (indexed, issues) in &parsed {
+        report.issues.extend(issues.iter().cloned());
+        let change = match known.get(&indexed.rel_path) {
+            Some(state) if state.hash == indexed.hash => None,
+            Some(_) => Some((ChangeKind::Changed, None)),
+            None => match removed_hashes.get(indexed.hash.as_str()) {
+                Some(from) => {
+                    renamed_from.insert(from.to_string());
+                    Some((ChangeKind::Renamed, Some(from.to_string())))
+                }
+                None => Some((ChangeKind::Added, None)),
+            },
+        };
+        if let (Some((kind, from)), false) = (change, first_index) {
+            report.changes.push(Change {
+                kind,
+                rel_path: indexed.rel_path.clone(),
+                id: Some(indexed.id.clone()),
+                from,
+                message: None,
+            });
+        }
+    }
+    for rel in plan
+        .remove
+        .iter()
+        .filter(|rel| !renamed_from.contains(*rel))
+    {
+        report.changes.push(Change {
+            kind: ChangeKind::Removed,
+            rel_path: rel.clone(),
+            id: None,
+            from: None,
+            message: None,
+        });
+    }
+    if let Some(held) = plan.held_deletions {
+        let message = if root_missing {
+            format!("the project folder {} is missing (unmounted drive?); the index and history are kept", project.root.display())
+        } else {
+            format!(
+                "{} of {} documents vanished at once; Seam did not apply these deletions and keeps their index and history (run `seam index --allow-mass-deletion` if they were deleted on purpose)",
+                held.vanished, held.known
+            )
+        };
+        report.changes.push(Change {
+            kind: ChangeKind::DeletionsHeld,
+            rel_path: String::new(),
+            id: None,
+            from: None,
+            message: Some(message),
+        });
+    }
+    report.parsed = parsed.len();
+    report.removed = plan.remove.len();
+    let upserts: Vec<IndexedDocument> = parsed.into_iter().map(|(indexed, _)| indexed).collect();
+    store.apply(&upserts, &plan.remove)?;
     report.millis = started.elapsed().as_millis();
     Ok(report)
 }
@@ -354,30 +480,24 @@ pub struct SaveRequest {
     pub body: Option<String>,
 }
 
-/// Applies edits to a document and writes it durably. Nothing is written when the file on disk
-/// is not the version the edit was based on.
-pub fn save(
-    project: &Project,
-    store: Option<&mut Store>,
-    request: &SaveRequest,
-) -> Result<Document, ProjectError> {
-    let path = project.resolve(&request.rel_path)?;
-    let current = project.read_document(&request.rel_path)?;
-    if current.hash != request.base_hash {
-        return Err(ProjectError::Conflict {
-            rel_path: request.rel_path.clone(),
-            disk_hash: current.hash,
-        });
-    }
-    // An edit may not give the file an error it did not have (lines may shift, so they are
-    // left out of the comparison).
-    let known_errors: std::collections::HashSet<(&'static str, Option<String>, String)> = current
+/// A successful save.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub document: Document,
+    /// The file had changed on disk since the edit's base; both versions were merged cleanly.
+    pub merged_with_disk: bool,
+}
+
+/// Applies the request's edits to `base`, refusing any edit that gives the file an error it did
+/// not have (lines may shift, so they are left out of the comparison).
+fn apply_edits(base: &Document, request: &SaveRequest) -> Result<Document, ProjectError> {
+    let known_errors: std::collections::HashSet<(&'static str, Option<String>, String)> = base
         .issues
         .iter()
         .filter(|issue| issue.severity == Severity::Error)
         .map(|issue| (issue.code, issue.field.clone(), issue.message.clone()))
         .collect();
-    let mut document = current.clone();
+    let mut document = base.clone();
     for (field, value) in &request.edits {
         let text = edit::set_value(&document, field, value)?;
         document = parse_document(&request.rel_path, text.as_bytes());
@@ -396,35 +516,176 @@ pub fn save(
         let text = edit::set_body(&document, body)?;
         document = parse_document(&request.rel_path, text.as_bytes());
     }
-    if document.hash == request.base_hash {
-        return Ok(document);
+    Ok(document)
+}
+
+/// The content a save was based on: the file itself when unchanged, else the revision store's copy.
+fn base_document(
+    store: Option<&Store>,
+    request: &SaveRequest,
+    disk: &Document,
+) -> Result<Option<Document>, ProjectError> {
+    if disk.hash == request.base_hash {
+        return Ok(Some(disk.clone()));
     }
-    write_atomic(&path, document.text.as_bytes(), Some(&request.base_hash)).map_err(|error| {
-        match error {
+    let Some(store) = store else { return Ok(None) };
+    Ok(store
+        .revision_content(&request.rel_path, &request.base_hash)?
+        .map(|text| parse_document(&request.rel_path, text.as_bytes())))
+}
+
+/// Applies edits to a document and writes it durably. When the file changed on disk since the
+/// edit's base, the two versions are merged three-way (base from the revision store); overlapping
+/// edits are a `Conflict` and nothing is written.
+pub fn save(
+    project: &Project,
+    store: Option<&mut Store>,
+    request: &SaveRequest,
+) -> Result<Saved, ProjectError> {
+    let path = project.resolve(&request.rel_path)?;
+    let disk = project.read_document(&request.rel_path)?;
+    let conflict = |disk: &Document| ProjectError::Conflict {
+        rel_path: request.rel_path.clone(),
+        disk_hash: disk.hash.clone(),
+    };
+    let Some(base) = base_document(store.as_deref(), request, &disk)? else {
+        return Err(conflict(&disk));
+    };
+    let mine = apply_edits(&base, request)?;
+    let (document, merged_with_disk) = if disk.hash == request.base_hash {
+        (mine, false)
+    } else {
+        if disk.read_only {
+            return Err(conflict(&disk));
+        }
+        match diffy::merge(&base.text, &mine.text, &disk.text) {
+            Ok(merged) => {
+                let merged = parse_document(&request.rel_path, merged.as_bytes());
+                if merged.read_only {
+                    return Err(conflict(&disk));
+                }
+                (merged, true)
+            }
+            Err(_) => return Err(conflict(&disk)),
+        }
+    };
+    if document.hash == disk.hash {
+        return Ok(Saved {
+            document,
+            merged_with_disk,
+        });
+    }
+    write_document(store, &path, &document, &disk.hash)?;
+    Ok(Saved {
+        document,
+        merged_with_disk,
+    })
+}
+
+fn write_document(
+    store: Option<&mut Store>,
+    path: &Path,
+    document: &Document,
+    expected_hash: &str,
+) -> Result<(), ProjectError> {
+    write_atomic(path, document.text.as_bytes(), Some(expected_hash)).map_err(
+        |error| match error {
             WriteError::Changed { disk_hash } => ProjectError::Conflict {
-                rel_path: request.rel_path.clone(),
+                rel_path: document.rel_path.clone(),
                 disk_hash,
             },
             WriteError::Io(source) => ProjectError::Io {
-                path: request.rel_path.clone(),
+                path: document.rel_path.clone(),
                 source,
             },
-        }
-    })?;
+        },
+    )?;
     if let Some(store) = store {
-        let metadata = fs::metadata(&path).map_err(io_error(&path))?;
+        let metadata = fs::metadata(path).map_err(io_error(path))?;
         store.record_written(
-            &request.rel_path,
+            &document.rel_path,
             &document.text,
             &document.hash,
             metadata.len(),
         )?;
         store.apply(
-            &[to_indexed(&document, metadata.len(), mtime_ns(&metadata))],
+            &[to_indexed(document, metadata.len(), mtime_ns(&metadata))],
             &[],
         )?;
     }
-    Ok(document)
+    Ok(())
+}
+
+/// The three sides of a save that could not be merged, for a merge view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictSides {
+    /// The version the edit started from, when the revision store still has it.
+    pub base: Option<String>,
+    /// The file with the user's edits applied (to the base, or to the disk version without one).
+    pub mine: String,
+    pub theirs: String,
+    pub theirs_hash: String,
+    /// A merge attempt, with `<<<<<<<`/`=======`/`>>>>>>>` where the sides overlap.
+    pub merged: String,
+}
+
+pub fn conflict_sides(
+    project: &Project,
+    store: Option<&Store>,
+    request: &SaveRequest,
+) -> Result<ConflictSides, ProjectError> {
+    let disk = project.read_document(&request.rel_path)?;
+    let base = base_document(store, request, &disk)?;
+    let mine = apply_edits(base.as_ref().unwrap_or(&disk), request)?;
+    let merged = match &base {
+        Some(base) => diffy::merge(&base.text, &mine.text, &disk.text)
+            .unwrap_or_else(|with_markers| with_markers),
+        None => mine.text.clone(),
+    };
+    Ok(ConflictSides {
+        base: base.map(|base| base.text),
+        mine: mine.text,
+        theirs: disk.text.clone(),
+        theirs_hash: disk.hash,
+        merged,
+    })
+}
+
+/// Writes a merge result the user resolved by hand, if the file is still the version they merged
+/// against. The text must be a valid document without conflict markers.
+pub fn save_resolved(
+    project: &Project,
+    store: Option<&mut Store>,
+    rel_path: &str,
+    theirs_hash: &str,
+    text: &str,
+) -> Result<Saved, ProjectError> {
+    let path = project.resolve(rel_path)?;
+    let document = parse_document(rel_path, text.as_bytes());
+    if document.read_only {
+        let message = document.issues.first().map_or_else(
+            || "the result is not a valid document".to_string(),
+            Issue::display,
+        );
+        return Err(ProjectError::Invalid {
+            rel_path: rel_path.to_string(),
+            message,
+        });
+    }
+    let disk = project.read_document(rel_path)?;
+    if disk.hash != theirs_hash {
+        return Err(ProjectError::Conflict {
+            rel_path: rel_path.to_string(),
+            disk_hash: disk.hash,
+        });
+    }
+    if document.hash != disk.hash {
+        write_document(store, &path, &document, theirs_hash)?;
+    }
+    Ok(Saved {
+        document,
+        merged_with_disk: true,
+    })
 }
 
 #[derive(Debug)]

@@ -61,23 +61,56 @@ fn index_is_incremental_and_notices_changes_and_deletions() {
     assert_eq!(store.revisions(&contract).expect("revisions").len(), 2);
 }
 
+fn status_edit(rel_path: &str, base_hash: &str, status: &str) -> SaveRequest {
+    SaveRequest {
+        rel_path: rel_path.to_string(),
+        base_hash: base_hash.to_string(),
+        edits: vec![("status".to_string(), NewValue::Yaml(status.to_string()))],
+        body: None,
+    }
+}
+
 #[test]
-fn save_refuses_when_the_file_changed_on_disk_and_writes_nothing() {
+fn save_merges_with_a_change_made_on_disk_since_it_was_read() {
     let (_dir, project, mut store) = example();
     project::index(&project, &mut store).expect("index");
     let contract = first_contract(&project);
     let read = project.read_document(&contract).expect("read");
-    // A teammate's edit lands after we read the file.
+    // A teammate appends a paragraph after we read the file.
     let path = project.root.join(&contract);
-    let theirs = format!("{}\nTheir paragraph.\n", read.text);
+    fs::write(&path, format!("{}\nTheir paragraph.\n", read.text)).expect("their write");
+
+    let saved = project::save(
+        &project,
+        Some(&mut store),
+        &status_edit(&contract, &read.hash, "retired"),
+    )
+    .expect("clean merge");
+    assert!(saved.merged_with_disk);
+    let on_disk = fs::read_to_string(&path).expect("read");
+    assert!(on_disk.contains("status: retired"), "{on_disk}");
+    assert!(
+        on_disk.ends_with("Their paragraph.\n"),
+        "their edit is kept"
+    );
+}
+
+#[test]
+fn overlapping_edits_are_a_conflict_and_nothing_is_written() {
+    let (_dir, project, mut store) = example();
+    project::index(&project, &mut store).expect("index");
+    let contract = first_contract(&project);
+    let read = project.read_document(&contract).expect("read");
+    let path = project.root.join(&contract);
+    let status_line = read
+        .text
+        .lines()
+        .find(|line| line.starts_with("status:"))
+        .expect("status line");
+    let theirs = read.text.replacen(status_line, "status: superseded", 1);
     fs::write(&path, &theirs).expect("their write");
 
-    let request = SaveRequest {
-        rel_path: contract.clone(),
-        base_hash: read.hash.clone(),
-        edits: vec![("status".to_string(), NewValue::Yaml("agreed".to_string()))],
-        body: None,
-    };
+    let request = status_edit(&contract, &read.hash, "retired");
     match project::save(&project, Some(&mut store), &request) {
         Err(ProjectError::Conflict { rel_path, .. }) => assert_eq!(rel_path, contract),
         other => panic!("expected a conflict, got {other:?}"),
@@ -87,6 +120,41 @@ fn save_refuses_when_the_file_changed_on_disk_and_writes_nothing() {
         theirs,
         "their edit is intact"
     );
+
+    // The merge view gets all three sides, and a resolved text saves against theirs.
+    let sides = project::conflict_sides(&project, Some(&store), &request).expect("sides");
+    assert_eq!(sides.base.as_deref(), Some(read.text.as_str()));
+    assert!(sides.mine.contains("status: retired"));
+    assert_eq!(sides.theirs, theirs);
+    assert!(sides.merged.contains("<<<<<<<"));
+    let refused = project::save_resolved(
+        &project,
+        Some(&mut store),
+        &contract,
+        &sides.theirs_hash,
+        &sides.merged,
+    );
+    assert!(
+        matches!(refused, Err(ProjectError::Invalid { .. })),
+        "markers are not a resolution"
+    );
+    let resolved = sides.mine.clone();
+    project::save_resolved(
+        &project,
+        Some(&mut store),
+        &contract,
+        &sides.theirs_hash,
+        &resolved,
+    )
+    .expect("resolved");
+    assert_eq!(fs::read_to_string(&path).expect("read"), resolved);
+
+    // Without the base version (no store), Seam cannot merge and refuses.
+    let stale = status_edit(&contract, &read.hash, "draft");
+    assert!(matches!(
+        project::save(&project, None, &stale),
+        Err(ProjectError::Conflict { .. })
+    ));
 }
 
 #[test]
@@ -104,7 +172,9 @@ fn save_writes_atomically_records_the_revision_and_leaves_no_temp_files() {
         )],
         body: Some("New body.\n".to_string()),
     };
-    let saved = project::save(&project, Some(&mut store), &request).expect("save");
+    let saved = project::save(&project, Some(&mut store), &request)
+        .expect("save")
+        .document;
     let on_disk = fs::read_to_string(project.root.join(&contract)).expect("read");
     assert_eq!(on_disk, saved.text);
     assert!(on_disk.contains("title: \"Renamed: contract\""));

@@ -147,6 +147,19 @@ fn line_of_byte(text: &str, byte: usize) -> usize {
         + 1
 }
 
+/// Line of the first `<<<<<<<` marker when the text also has a closing `>>>>>>>` marker.
+pub fn git_conflict_marker_line(text: &str) -> Option<usize> {
+    let mut start = None;
+    for (index, line) in text.lines().enumerate() {
+        if start.is_none() && (line == "<<<<<<<" || line.starts_with("<<<<<<< ")) {
+            start = Some(index + 1);
+        } else if start.is_some() && (line == ">>>>>>>" || line.starts_with(">>>>>>> ")) {
+            return start;
+        }
+    }
+    None
+}
+
 /// Finds the `---` fenced front matter at the top of `text`.
 pub fn split_front_matter(text: &str) -> Result<Option<(FrontMatterSpan, usize)>, (usize, String)> {
     let after_bom = text.strip_prefix('\u{feff}').map_or(0, |_| 3);
@@ -249,6 +262,15 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
         }
     };
     document.text = text.to_string();
+    if let Some(line) = git_conflict_marker_line(text) {
+        document.issues.push(Issue::error(
+            rel_path,
+            "merge-conflict",
+            Some(line),
+            "the file holds unresolved merge conflict markers (<<<<<<< … >>>>>>>): keep the right side of each and delete the markers; Seam will not edit it until then",
+        ));
+        return document;
+    }
     if text.trim().is_empty() {
         document.issues.push(Issue::error(
             rel_path,

@@ -1,0 +1,416 @@
+//! Sync with the folder: a pure planner that decides what the index must do from (what the
+//! store knows, what is on disk), recognition of sync-tool conflict copies, and the watcher that
+//! turns file-system events into index runs and change reports.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use regex::Regex;
+
+use crate::store::FileState;
+
+/// One Markdown file found on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DiskEntry {
+    pub rel_path: String,
+    pub size: u64,
+    pub mtime_ns: i64,
+}
+
+/// What changed, as reported to the CLI (`seam watch`) and the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    Added,
+    Changed,
+    Removed,
+    Renamed,
+    /// A sync tool's conflict copy (or a file with git conflict markers) appeared.
+    Conflict,
+    Error,
+    /// Many files vanished at once; the deletions were not applied.
+    DeletionsHeld,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Added => "added",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Renamed => "renamed",
+            ChangeKind::Conflict => "conflict",
+            ChangeKind::Error => "error",
+            ChangeKind::DeletionsHeld => "deletions-held",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub kind: ChangeKind,
+    pub rel_path: String,
+    pub id: Option<String>,
+    /// The old path of a rename; the original document of a conflict copy.
+    pub from: Option<String>,
+    pub message: Option<String>,
+}
+
+/// Deletions the planner refused to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldDeletions {
+    pub vanished: usize,
+    pub known: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// New files, and files whose size or mtime differ from the store's: read, hash, parse.
+    pub read: Vec<String>,
+    /// Indexed files that are gone from disk.
+    pub remove: Vec<String>,
+    /// (copy, original) pairs: never indexed as documents.
+    pub conflict_copies: Vec<(String, String)>,
+    pub held_deletions: Option<HeldDeletions>,
+}
+
+/// Options of one planning run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlanOptions {
+    /// Apply deletions even when most documents vanished (the user confirmed it).
+    pub allow_mass_deletion: bool,
+    /// The project folder itself is missing (unmounted drive): nothing is deleted.
+    pub root_missing: bool,
+}
+
+/// Below this many indexed documents, losing half of them is not treated as an accident.
+const MASS_DELETION_MIN_KNOWN: usize = 4;
+
+/// Decides what the index must do. Pure: same inputs, same plan.
+pub fn plan(known: &HashMap<String, FileState>, disk: &[DiskEntry], options: PlanOptions) -> Plan {
+    let disk_paths: HashSet<&str> = disk.iter().map(|entry| entry.rel_path.as_str()).collect();
+    let mut result = Plan::default();
+    let mut documents: HashSet<&str> = HashSet::new();
+    for entry in disk {
+        match conflict_copy_original(&entry.rel_path, &disk_paths) {
+            Some(original) => result
+                .conflict_copies
+                .push((entry.rel_path.clone(), original)),
+            None => {
+                documents.insert(entry.rel_path.as_str());
+                let unchanged = known.get(&entry.rel_path).is_some_and(|state| {
+                    state.size == entry.size && state.mtime_ns == entry.mtime_ns
+                });
+                if !unchanged {
+                    result.read.push(entry.rel_path.clone());
+                }
+            }
+        }
+    }
+    let mut vanished: Vec<String> = known
+        .keys()
+        .filter(|path| !documents.contains(path.as_str()))
+        .cloned()
+        .collect();
+    vanished.sort();
+    let too_many = known.len() >= MASS_DELETION_MIN_KNOWN && vanished.len() * 2 > known.len();
+    if !vanished.is_empty() && (options.root_missing || too_many) && !options.allow_mass_deletion {
+        result.held_deletions = Some(HeldDeletions {
+            vanished: vanished.len(),
+            known: known.len(),
+        });
+    } else {
+        result.remove = vanished;
+    }
+    result.read.sort();
+    result.conflict_copies.sort();
+    result
+}
+
+static DROPBOX_OR_NEXTCLOUD: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*\)$").ok());
+static SYNCTHING: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}(?:-[A-Z0-9]+)?$").ok());
+static NUMBERED_COPY: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^(?P<stem>.+?) \(\d+\)$").ok());
+static DEVICE_SUFFIX: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^(?P<stem>.+?)-(?P<device>[A-Z0-9]+(?:-[A-Z0-9]+)*)$").ok());
+
+/// If `rel_path` is a sync tool's conflict copy, the path of the document it copies.
+/// Dropbox (`name (X's conflicted copy 2026-11-20).md`), Nextcloud (`name (conflicted copy
+/// 2026-11-20 101500).md`) and Syncthing (`name.sync-conflict-20261120-101500-ABCDEFG.md`) are
+/// recognised by name alone; Google Drive (`name (1).md`) and OneDrive (`name-LAPTOP7.md`) only
+/// when the original exists beside the copy, since their patterns are also ordinary names.
+pub fn conflict_copy_original(rel_path: &str, existing: &HashSet<&str>) -> Option<String> {
+    let (folder, name) = match rel_path.rsplit_once('/') {
+        Some((folder, name)) => (format!("{folder}/"), name),
+        None => (String::new(), rel_path),
+    };
+    let stem = name.strip_suffix(".md")?;
+    let original_of = |regex: &LazyLock<Option<Regex>>| -> Option<String> {
+        let captures = regex.as_ref()?.captures(stem)?;
+        Some(format!("{folder}{}.md", &captures["stem"]))
+    };
+    if let Some(original) = original_of(&DROPBOX_OR_NEXTCLOUD).or_else(|| original_of(&SYNCTHING)) {
+        return Some(original);
+    }
+    for regex in [&NUMBERED_COPY, &DEVICE_SUFFIX] {
+        if let Some(original) = original_of(regex) {
+            let device_has_letter = regex
+                .as_ref()
+                .and_then(|r| r.captures(stem))
+                .and_then(|c| c.name("device"))
+                .is_none_or(|device| device.as_str().bytes().any(|b| b.is_ascii_uppercase()));
+            if existing.contains(original.as_str()) && device_has_letter {
+                return Some(original);
+            }
+        }
+    }
+    None
+}
+
+/// How the watcher learns about changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchMode {
+    /// OS notifications (inotify, FSEvents, ReadDirectoryChangesW).
+    Native,
+    /// Polling, for network file systems where notifications do not arrive.
+    Poll,
+}
+
+/// What the watcher reports to its consumer.
+#[derive(Debug)]
+pub enum WatchSignal {
+    /// Some paths changed (project-relative, `/` separators); empty means "rescan everything".
+    Paths(Vec<String>),
+    Error(String),
+}
+
+/// A running watcher; dropping it stops watching.
+pub struct Watcher {
+    _debouncer: Box<dyn std::any::Any + Send>,
+}
+
+/// Debounce window: short, so a change reaches the index well within the 100 ms target.
+const DEBOUNCE: Duration = Duration::from_millis(40);
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let relative = path.strip_prefix(root).ok()?;
+    let text = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    let hidden = text.split('/').any(|part| part.starts_with('.'));
+    (!hidden && !text.is_empty()).then_some(text)
+}
+
+/// Watches `root` recursively and sends debounced signals. Seam's own temporary files and
+/// everything under hidden folders are filtered out here; whether a change is Seam's own write
+/// is decided by the index (its size, mtime and hash are already in the store).
+pub fn watch(
+    root: &Path,
+    mode: WatchMode,
+    sender: mpsc::Sender<WatchSignal>,
+) -> Result<Watcher, String> {
+    use notify_debouncer_full::notify::{self, RecursiveMode};
+    use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
+
+    let root_for_events: PathBuf = root.to_path_buf();
+    let handler = move |result: DebounceEventResult| {
+        let signal = match result {
+            Ok(events) => {
+                if events.iter().any(|event| event.need_rescan()) {
+                    WatchSignal::Paths(Vec::new())
+                } else {
+                    let mut paths: Vec<String> = events
+                        .iter()
+                        .flat_map(|event| event.paths.iter())
+                        .filter_map(|path| relative(&root_for_events, path))
+                        .collect();
+                    paths.sort();
+                    paths.dedup();
+                    if paths.is_empty() {
+                        return;
+                    }
+                    WatchSignal::Paths(paths)
+                }
+            }
+            Err(errors) => WatchSignal::Error(
+                errors
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+        };
+        let _ = sender.send(signal);
+    };
+    let watch_error = |error: notify::Error| format!("cannot watch {}: {error}", root.display());
+    match mode {
+        WatchMode::Native => {
+            let mut debouncer =
+                new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(
+                    DEBOUNCE,
+                    None,
+                    handler,
+                    RecommendedCache::new(),
+                    notify::Config::default(),
+                )
+                .map_err(watch_error)?;
+            debouncer
+                .watch(root, RecursiveMode::Recursive)
+                .map_err(watch_error)?;
+            Ok(Watcher {
+                _debouncer: Box::new(debouncer),
+            })
+        }
+        WatchMode::Poll => {
+            let config = notify::Config::default()
+                .with_poll_interval(Duration::from_secs(2))
+                .with_compare_contents(false);
+            let mut debouncer = new_debouncer_opt::<_, notify::PollWatcher, RecommendedCache>(
+                DEBOUNCE,
+                None,
+                handler,
+                RecommendedCache::new(),
+                config,
+            )
+            .map_err(watch_error)?;
+            debouncer
+                .watch(root, RecursiveMode::Recursive)
+                .map_err(watch_error)?;
+            Ok(Watcher {
+                _debouncer: Box::new(debouncer),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(size: u64, mtime_ns: i64) -> FileState {
+        FileState {
+            size,
+            mtime_ns,
+            hash: format!("h{size}"),
+        }
+    }
+
+    fn entry(path: &str, size: u64, mtime_ns: i64) -> DiskEntry {
+        DiskEntry {
+            rel_path: path.to_string(),
+            size,
+            mtime_ns,
+        }
+    }
+
+    #[test]
+    fn conflict_copies_are_recognised() {
+        let existing: HashSet<&str> = [
+            "contracts/api.md",
+            "contracts/api (1).md",
+            "contracts/api-LAPTOP7.md",
+            "contracts/ticket-routing-api.md",
+        ]
+        .into();
+        let check = |path: &str| conflict_copy_original(path, &existing);
+        assert_eq!(
+            check("contracts/api (Ana Ruiz's conflicted copy 2026-11-20).md").as_deref(),
+            Some("contracts/api.md")
+        );
+        assert_eq!(
+            check("contracts/api (conflicted copy 2026-11-20 101500).md").as_deref(),
+            Some("contracts/api.md")
+        );
+        assert_eq!(
+            check("contracts/api.sync-conflict-20261120-101500-ABCDEFG.md").as_deref(),
+            Some("contracts/api.md")
+        );
+        assert_eq!(
+            check("contracts/api (1).md").as_deref(),
+            Some("contracts/api.md")
+        );
+        assert_eq!(
+            check("contracts/api-LAPTOP7.md").as_deref(),
+            Some("contracts/api.md")
+        );
+        // Ordinary names stay documents.
+        assert_eq!(check("contracts/ticket-routing-api.md"), None);
+        assert_eq!(
+            check("contracts/other (1).md"),
+            None,
+            "no original beside it"
+        );
+        assert_eq!(check("contracts/api.md"), None);
+    }
+
+    #[test]
+    fn planner_reads_new_and_changed_files_and_removes_vanished_ones() {
+        let known: HashMap<String, FileState> = [
+            ("a.md", state(1, 1)),
+            ("b.md", state(2, 2)),
+            ("c.md", state(3, 3)),
+            ("d.md", state(4, 4)),
+            ("e.md", state(5, 5)),
+        ]
+        .into_iter()
+        .map(|(path, state)| (path.to_string(), state))
+        .collect();
+        let disk = vec![
+            entry("a.md", 1, 1),
+            entry("b.md", 2, 9),
+            entry("c.md", 3, 3),
+            entry("d.md", 4, 4),
+            entry("f.md", 6, 6),
+        ];
+        let plan = plan(&known, &disk, PlanOptions::default());
+        assert_eq!(plan.read, vec!["b.md", "f.md"]);
+        assert_eq!(plan.remove, vec!["e.md"]);
+        assert_eq!(plan.held_deletions, None);
+    }
+
+    #[test]
+    fn planner_holds_mass_deletions_and_a_missing_root() {
+        let known: HashMap<String, FileState> = (0..10)
+            .map(|index| (format!("doc{index}.md"), state(index, index as i64)))
+            .collect();
+        let disk: Vec<DiskEntry> = (0..4)
+            .map(|index| entry(&format!("doc{index}.md"), index, index as i64))
+            .collect();
+        let held = plan(&known, &disk, PlanOptions::default());
+        assert!(held.remove.is_empty());
+        assert_eq!(
+            held.held_deletions,
+            Some(HeldDeletions {
+                vanished: 6,
+                known: 10
+            })
+        );
+        let allowed = plan(
+            &known,
+            &disk,
+            PlanOptions {
+                allow_mass_deletion: true,
+                ..PlanOptions::default()
+            },
+        );
+        assert_eq!(allowed.remove.len(), 6);
+        let one_gone: Vec<DiskEntry> = (0..9)
+            .map(|index| entry(&format!("doc{index}.md"), index, index as i64))
+            .collect();
+        let root_missing = plan(
+            &known,
+            &one_gone,
+            PlanOptions {
+                root_missing: true,
+                ..PlanOptions::default()
+            },
+        );
+        assert!(root_missing.remove.is_empty());
+    }
+}
