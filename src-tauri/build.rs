@@ -13,9 +13,10 @@ fn main() {
         "search",
         "render_markdown",
         "project_issues",
+        "conflict_sides",
+        "save_resolved",
     ];
-    let attributes = tauri_build::Attributes::new()
-        .app_manifest(tauri_build::AppManifest::new().commands(commands));
+    let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(error) = tauri_build::try_build(attributes) {
         panic!("tauri build failed: {error:#}");
     }

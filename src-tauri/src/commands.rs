@@ -12,7 +12,7 @@ use seam_core::project::{self, SaveRequest as CoreSaveRequest};
 use seam_core::store::ListFilter;
 
 use crate::dto::{
-    DocumentSummary, DocumentView, ErrorDto, IssueDto, ProjectInfo, RecentProject, SaveRequest,
+    ConflictSides, DocumentSummary, DocumentView, ErrorDto, IssueDto, ProjectInfo, RecentProject, SaveRequest,
     SearchHit,
 };
 use crate::state::{OpenProject, Recents, Workspace};
@@ -26,27 +26,30 @@ async fn blocking<T: Send + 'static>(
 }
 
 async fn open_and_remember(
+    app: &AppHandle,
     path: PathBuf,
     workspace: &Workspace,
     recents: &Recents,
 ) -> Result<ProjectInfo, ErrorDto> {
     let (open, info) = blocking(move || OpenProject::open(&path)).await?;
-    workspace.set(open, info.clone());
+    workspace.set(app, open, info.clone());
     recents.remember(&info)?;
     Ok(info)
 }
 
 #[tauri::command]
 pub async fn open_project(
+    app: AppHandle,
     path: String,
     workspace: State<'_, Workspace>,
     recents: State<'_, Recents>,
 ) -> Result<ProjectInfo, ErrorDto> {
-    open_and_remember(PathBuf::from(path), &workspace, &recents).await
+    open_and_remember(&app, PathBuf::from(path), &workspace, &recents).await
 }
 
 #[tauri::command]
 pub async fn create_project(
+    app: AppHandle,
     path: String,
     example: bool,
     workspace: State<'_, Workspace>,
@@ -55,7 +58,7 @@ pub async fn create_project(
     let folder = PathBuf::from(path);
     let target = folder.clone();
     blocking(move || Ok(seam_core::example::init_project(&target, example)?)).await?;
-    open_and_remember(folder, &workspace, &recents).await
+    open_and_remember(&app, folder, &workspace, &recents).await
 }
 
 #[tauri::command]
@@ -78,18 +81,17 @@ pub async fn open_example(
         Ok(())
     })
     .await?;
-    open_and_remember(folder, &workspace, &recents).await
+    open_and_remember(&app, folder, &workspace, &recents).await
 }
 
 #[tauri::command]
 pub async fn current_project(
+    app: AppHandle,
     workspace: State<'_, Workspace>,
     recents: State<'_, Recents>,
 ) -> Result<Option<ProjectInfo>, ErrorDto> {
     if let Some(folder) = workspace.take_launch_folder() {
-        return open_and_remember(folder, &workspace, &recents)
-            .await
-            .map(Some);
+        return open_and_remember(&app, folder, &workspace, &recents).await.map(Some);
     }
     Ok(workspace.current_info())
 }
@@ -100,9 +102,7 @@ pub fn recent_projects(recents: State<'_, Recents>) -> Vec<RecentProject> {
 }
 
 #[tauri::command]
-pub async fn list_documents(
-    workspace: State<'_, Workspace>,
-) -> Result<Vec<DocumentSummary>, ErrorDto> {
+pub async fn list_documents(workspace: State<'_, Workspace>) -> Result<Vec<DocumentSummary>, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
         let mut store = open.store();
@@ -129,33 +129,19 @@ pub async fn list_documents(
 }
 
 /// Issues only the whole project shows (unknown link targets, duplicate ids), from the index.
-fn project_level_issues(
-    open: &OpenProject,
-    document: &seam_core::document::Document,
-) -> Result<Vec<Issue>, ErrorDto> {
+fn project_level_issues(open: &OpenProject, document: &seam_core::document::Document) -> Result<Vec<Issue>, ErrorDto> {
     let store = open.store();
     let mut issues = Vec::new();
     if document.kind.is_some() {
         let holders = store.document_by_id(&document.id)?;
         if holders.len() > 1 {
-            let others: Vec<String> = holders
-                .into_iter()
-                .map(|row| row.rel_path)
-                .filter(|path| *path != document.rel_path)
-                .collect();
+            let others: Vec<String> =
+                holders.into_iter().map(|row| row.rel_path).filter(|path| *path != document.rel_path).collect();
             issues.push(Issue::error(
                 &document.rel_path,
                 "duplicate-id",
-                document
-                    .tree
-                    .as_ref()
-                    .and_then(|tree| tree.get("id"))
-                    .map(|node| node.line),
-                format!(
-                    "id \"{}\" is also used by {}; give each document its own id",
-                    document.id,
-                    others.join(", ")
-                ),
+                document.tree.as_ref().and_then(|tree| tree.get("id")).map(|node| node.line),
+                format!("id \"{}\" is also used by {}; give each document its own id", document.id, others.join(", ")),
             ));
         }
     }
@@ -175,19 +161,13 @@ fn project_level_issues(
     Ok(issues)
 }
 
-fn view(
-    open: &OpenProject,
-    document: &seam_core::document::Document,
-) -> Result<DocumentView, ErrorDto> {
+fn view(open: &OpenProject, document: &seam_core::document::Document) -> Result<DocumentView, ErrorDto> {
     let extra = project_level_issues(open, document)?;
     Ok(DocumentView::of(document, &extra))
 }
 
 #[tauri::command]
-pub async fn get_document(
-    rel_path: String,
-    workspace: State<'_, Workspace>,
-) -> Result<DocumentView, ErrorDto> {
+pub async fn get_document(rel_path: String, workspace: State<'_, Workspace>) -> Result<DocumentView, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
         let document = open.project.read_document(&rel_path)?;
@@ -197,42 +177,73 @@ pub async fn get_document(
 }
 
 #[tauri::command]
-pub async fn save_document(
-    request: SaveRequest,
-    workspace: State<'_, Workspace>,
-) -> Result<DocumentView, ErrorDto> {
+pub async fn save_document(request: SaveRequest, workspace: State<'_, Workspace>) -> Result<DocumentView, ErrorDto> {
     let open: Arc<OpenProject> = workspace.current()?;
     blocking(move || {
-        let core_request = CoreSaveRequest {
-            rel_path: request.rel_path,
-            base_hash: request.base_hash,
-            edits: request
-                .edits
-                .into_iter()
-                .map(|edit| (edit.path, NewValue::Yaml(edit.value)))
-                .collect(),
-            body: request.body,
-        };
-        let document = {
+        let core_request = core_request(request);
+        let saved = {
             let mut store = open.store();
-            project::save(&open.project, Some(&mut store), &core_request)?.document
+            project::save(&open.project, Some(&mut store), &core_request)?
         };
-        view(&open, &document)
+        let mut document_view = view(&open, &saved.document)?;
+        if saved.merged_with_disk {
+            document_view.notice = Some("Merged with changes made on disk since you opened this document.".to_string());
+        }
+        Ok(document_view)
+    })
+    .await
+}
+
+fn core_request(request: SaveRequest) -> CoreSaveRequest {
+    CoreSaveRequest {
+        rel_path: request.rel_path,
+        base_hash: request.base_hash,
+        edits: request.edits.into_iter().map(|edit| (edit.path, NewValue::Yaml(edit.value))).collect(),
+        body: request.body,
+    }
+}
+
+#[tauri::command]
+pub async fn conflict_sides(request: SaveRequest, workspace: State<'_, Workspace>) -> Result<ConflictSides, ErrorDto> {
+    let open = workspace.current()?;
+    blocking(move || {
+        let core_request = core_request(request);
+        let sides = project::conflict_sides(&open.project, Some(&open.store()), &core_request)?;
+        Ok(ConflictSides {
+            rel_path: core_request.rel_path,
+            base: sides.base,
+            mine: sides.mine,
+            theirs: sides.theirs,
+            theirs_hash: sides.theirs_hash,
+            merged: sides.merged,
+        })
     })
     .await
 }
 
 #[tauri::command]
-pub async fn search(
-    query: String,
-    limit: u32,
+pub async fn save_resolved(
+    rel_path: String,
+    theirs_hash: String,
+    text: String,
     workspace: State<'_, Workspace>,
-) -> Result<Vec<SearchHit>, ErrorDto> {
+) -> Result<DocumentView, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
-        let hits = open
-            .store()
-            .search(&query, usize::try_from(limit).unwrap_or(20).min(200))?;
+        let saved = {
+            let mut store = open.store();
+            project::save_resolved(&open.project, Some(&mut store), &rel_path, &theirs_hash, &text)?
+        };
+        view(&open, &saved.document)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn search(query: String, limit: u32, workspace: State<'_, Workspace>) -> Result<Vec<SearchHit>, ErrorDto> {
+    let open = workspace.current()?;
+    blocking(move || {
+        let hits = open.store().search(&query, usize::try_from(limit).unwrap_or(20).min(200))?;
         Ok(hits
             .into_iter()
             .map(|hit| SearchHit {
@@ -255,12 +266,5 @@ pub fn render_markdown(text: String) -> String {
 #[tauri::command]
 pub async fn project_issues(workspace: State<'_, Workspace>) -> Result<Vec<IssueDto>, ErrorDto> {
     let open = workspace.current()?;
-    blocking(move || {
-        Ok(seam_core::lint::lint(&open.project)
-            .issues
-            .iter()
-            .map(IssueDto::from)
-            .collect())
-    })
-    .await
+    blocking(move || Ok(seam_core::lint::lint(&open.project).issues.iter().map(IssueDto::from).collect())).await
 }

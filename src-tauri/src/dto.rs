@@ -19,10 +19,7 @@ pub struct ErrorDto {
 
 impl ErrorDto {
     pub fn new(code: &str, message: impl Into<String>) -> ErrorDto {
-        ErrorDto {
-            code: code.to_string(),
-            message: message.into(),
-        }
+        ErrorDto { code: code.to_string(), message: message.into() }
     }
 }
 
@@ -30,17 +27,15 @@ impl From<ProjectError> for ErrorDto {
     fn from(error: ProjectError) -> ErrorDto {
         use seam_core::document::edit::EditError;
         let code = match &error {
-            ProjectError::NotAProject { .. }
-            | ProjectError::NoSuchFolder { .. }
-            | ProjectError::BadConfig { .. } => "not_a_project",
+            ProjectError::NotAProject { .. } | ProjectError::NoSuchFolder { .. } | ProjectError::BadConfig { .. } => {
+                "not_a_project"
+            }
             ProjectError::OutsideProject { .. } => "outside_project",
             ProjectError::Conflict { .. } => "conflict",
             ProjectError::NotFound { .. } => "not_found",
             ProjectError::Io { .. } => "io",
             ProjectError::Edit(EditError::ReadOnly { .. }) => "read_only",
-            ProjectError::Edit(_)
-            | ProjectError::Invalid { .. }
-            | ProjectError::NotEmpty { .. } => "invalid",
+            ProjectError::Edit(_) | ProjectError::Invalid { .. } | ProjectError::NotEmpty { .. } => "invalid",
             ProjectError::Store(_) => "internal",
         };
         ErrorDto::new(code, error.to_string())
@@ -145,6 +140,8 @@ pub struct DocumentView {
     pub base_hash: String,
     pub issues: Vec<IssueDto>,
     pub read_only: bool,
+    /// Something the user should know about this version, e.g. that a save merged a change made on disk.
+    pub notice: Option<String>,
 }
 
 impl DocumentView {
@@ -161,6 +158,7 @@ impl DocumentView {
             base_hash: document.hash.clone(),
             issues,
             read_only: document.read_only,
+            notice: None,
         }
     }
 }
@@ -192,4 +190,48 @@ pub struct SearchHit {
     pub title: String,
     /// Sanitized HTML with `<mark>` around the matched terms.
     pub snippet_html: String,
+}
+
+/// One change in the project folder (see `seam watch`).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Change {
+    /// `added`, `changed`, `removed`, `renamed`, `conflict`, `error` or `deletions-held`.
+    pub kind: String,
+    pub rel_path: String,
+    pub id: Option<String>,
+    /// The old path of a rename; the original document of a sync-tool conflict copy.
+    pub from: Option<String>,
+    pub message: Option<String>,
+}
+
+impl From<seam_core::sync::Change> for Change {
+    fn from(change: seam_core::sync::Change) -> Change {
+        Change {
+            kind: change.kind.as_str().to_string(),
+            rel_path: change.rel_path,
+            id: change.id,
+            from: change.from,
+            message: change.message,
+        }
+    }
+}
+
+/// Payload of the `project-changed` event.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectChanges {
+    pub changes: Vec<Change>,
+}
+
+/// The sides of a save that could not be merged automatically.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ConflictSides {
+    pub rel_path: String,
+    pub base: Option<String>,
+    pub mine: String,
+    pub theirs: String,
+    pub theirs_hash: String,
+    pub merged: String,
 }

@@ -3,6 +3,7 @@
 
 mod commands;
 pub mod dto;
+mod events;
 mod state;
 
 #[cfg(test)]
@@ -16,10 +17,7 @@ pub use state::{Recents, Workspace};
 
 /// The project folder given as the first command-line argument, if any.
 fn launch_folder() -> Option<PathBuf> {
-    std::env::args_os()
-        .skip(1)
-        .map(PathBuf::from)
-        .find(|arg| !arg.to_string_lossy().starts_with('-'))
+    std::env::args_os().skip(1).map(PathBuf::from).find(|arg| !arg.to_string_lossy().starts_with('-'))
 }
 
 pub fn run() {
@@ -43,6 +41,8 @@ pub fn run() {
             commands::search,
             commands::render_markdown,
             commands::project_issues,
+            commands::conflict_sides,
+            commands::save_resolved,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

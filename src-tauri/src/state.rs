@@ -2,24 +2,27 @@
 //! Independent managers, so a long index never blocks reading the recent list.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use seam_core::project::{self, Project};
 use seam_core::store::Store;
+use seam_core::sync::WatchMode;
+use tauri::AppHandle;
 
 use crate::dto::{ErrorDto, IssueDto, ProjectInfo, RecentProject};
 
 pub struct OpenProject {
     pub project: Project,
     pub store: Mutex<Store>,
+    /// Tells the project's watcher thread to stop.
+    pub stop_watching: AtomicBool,
 }
 
 impl OpenProject {
     pub fn store(&self) -> MutexGuard<'_, Store> {
-        self.store
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Opens the project containing `path`, brings its index up to date and lints it.
@@ -36,13 +39,7 @@ impl OpenProject {
             issues: lint.issues.iter().map(IssueDto::from).collect(),
             index_millis: u32::try_from(report.millis).unwrap_or(u32::MAX),
         };
-        Ok((
-            OpenProject {
-                project,
-                store: Mutex::new(store),
-            },
-            info,
-        ))
+        Ok((OpenProject { project, store: Mutex::new(store), stop_watching: AtomicBool::new(false) }, info))
     }
 }
 
@@ -55,17 +52,11 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn with_launch_folder(folder: Option<PathBuf>) -> Workspace {
-        Workspace {
-            current: RwLock::new(None),
-            launch_folder: Mutex::new(folder),
-        }
+        Workspace { current: RwLock::new(None), launch_folder: Mutex::new(folder) }
     }
 
     pub fn current(&self) -> Result<Arc<OpenProject>, ErrorDto> {
-        let guard = self
-            .current
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let guard = self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         guard
             .as_ref()
             .map(|(open, _)| Arc::clone(open))
@@ -73,26 +64,43 @@ impl Workspace {
     }
 
     pub fn current_info(&self) -> Option<ProjectInfo> {
-        let guard = self
-            .current
-            .read()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let guard = self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         guard.as_ref().map(|(_, info)| info.clone())
     }
 
-    pub fn set(&self, open: OpenProject, info: ProjectInfo) {
-        let mut guard = self
-            .current
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        *guard = Some((Arc::new(open), info));
+    /// Makes `open` the current project and starts watching its folder; the previous project's
+    /// watcher stops.
+    pub fn set(&self, app: &AppHandle, open: OpenProject, info: ProjectInfo) {
+        let open = Arc::new(open);
+        let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((previous, _)) = guard.take() {
+            previous.stop_watching.store(true, Ordering::Relaxed);
+        }
+        *guard = Some((Arc::clone(&open), info));
+        drop(guard);
+        let app = app.clone();
+        std::thread::spawn(move || {
+            let result =
+                project::watch_project(&open.project, &open.store, WatchMode::Native, &open.stop_watching, |changes| {
+                    crate::events::emit_project_changes(&app, changes);
+                });
+            if let Err(error) = result {
+                crate::events::emit_project_changes(
+                    &app,
+                    vec![seam_core::sync::Change {
+                        kind: seam_core::sync::ChangeKind::Error,
+                        rel_path: String::new(),
+                        id: None,
+                        from: None,
+                        message: Some(format!("live updates are off: {error}")),
+                    }],
+                );
+            }
+        });
     }
 
     pub fn take_launch_folder(&self) -> Option<PathBuf> {
-        self.launch_folder
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .take()
+        self.launch_folder.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
     }
 }
 
@@ -106,24 +114,15 @@ const MAX_RECENTS: usize = 12;
 
 impl Recents {
     pub fn new(config_dir: PathBuf) -> Recents {
-        Recents {
-            path: config_dir.join("recent-projects.json"),
-            lock: Mutex::new(()),
-        }
+        Recents { path: config_dir.join("recent-projects.json"), lock: Mutex::new(()) }
     }
 
     fn read(&self) -> Vec<RecentProject> {
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+        std::fs::read(&self.path).ok().and_then(|bytes| serde_json::from_slice(&bytes).ok()).unwrap_or_default()
     }
 
     pub fn list(&self) -> Vec<RecentProject> {
-        let _guard = self
-            .lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _guard = self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut recents = self.read();
         for recent in &mut recents {
             recent.exists = Path::new(&recent.root).join(project::CONFIG_FILE).is_file();
@@ -132,10 +131,7 @@ impl Recents {
     }
 
     pub fn remember(&self, info: &ProjectInfo) -> Result<(), ErrorDto> {
-        let _guard = self
-            .lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let _guard = self.lock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut recents = self.read();
         recents.retain(|recent| recent.root != info.root);
         let now = SystemTime::now()
@@ -143,28 +139,17 @@ impl Recents {
             .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         recents.insert(
             0,
-            RecentProject {
-                root: info.root.clone(),
-                name: info.name.clone(),
-                opened_at_ms: now,
-                exists: true,
-            },
+            RecentProject { root: info.root.clone(), name: info.name.clone(), opened_at_ms: now, exists: true },
         );
         recents.truncate(MAX_RECENTS);
         if let Some(parent) = self.path.parent() {
             std::fs::create_dir_all(parent)
                 .map_err(|error| ErrorDto::new("io", format!("{}: {error}", parent.display())))?;
         }
-        let bytes = serde_json::to_vec_pretty(&recents)
-            .map_err(|error| ErrorDto::new("internal", error.to_string()))?;
+        let bytes =
+            serde_json::to_vec_pretty(&recents).map_err(|error| ErrorDto::new("internal", error.to_string()))?;
         project::write_atomic(&self.path, &bytes, None).map_err(|error| {
-            ErrorDto::new(
-                "io",
-                format!(
-                    "cannot save the recent projects list {}: {error:?}",
-                    self.path.display()
-                ),
-            )
+            ErrorDto::new("io", format!("cannot save the recent projects list {}: {error:?}", self.path.display()))
         })
     }
 }

@@ -13,6 +13,7 @@ use seam_core::document::{Issue, Severity};
 use seam_core::lint::LintReport;
 use seam_core::project::{self, Project, SaveRequest};
 use seam_core::store::{ListFilter, Store};
+use seam_core::sync::{ChangeKind, WatchMode};
 
 #[derive(Parser)]
 #[command(
@@ -38,9 +39,29 @@ enum Command {
     },
     /// Bring the local index up to date with the folder.
     Index {
+        /// Apply deletions even when more than half of the documents vanished at once.
+        #[arg(long)]
+        allow_mass_deletion: bool,
         #[arg(long)]
         json: bool,
     },
+    /// Watch the folder and print one event per change until interrupted.
+    Watch {
+        /// One JSON object per line (NDJSON).
+        #[arg(long)]
+        json: bool,
+        /// Poll instead of OS notifications (network file systems).
+        #[arg(long)]
+        poll: bool,
+    },
+    /// Every version of a document Seam has seen or written, newest first.
+    History {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an earlier version back as a new save (REV: a hash prefix from `seam history`).
+    Restore { id: String, rev: String },
     /// List documents.
     List {
         #[arg(long)]
@@ -110,11 +131,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => {
             let _ = error.print();
-            return if error.use_stderr() {
-                ExitCode::from(2)
-            } else {
-                ExitCode::SUCCESS
-            };
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
         }
     };
     match run(cli) {
@@ -161,16 +178,16 @@ fn run(cli: Cli) -> Result<()> {
                 _ => dir.clone(),
             };
             seam_core::example::init_project(&dir, *example)?;
-            println!(
-                "Created {} project in {}",
-                if *example { "the example" } else { "an empty" },
-                dir.display()
-            );
+            println!("Created {} project in {}", if *example { "the example" } else { "an empty" }, dir.display());
             Ok(())
         }
-        Command::Index { json } => {
+        Command::Index { json, allow_mass_deletion } => {
             let (project, mut store) = open(&cli)?;
-            let report = project::index(&project, &mut store)?;
+            let options = project::IndexOptions { allow_mass_deletion: *allow_mass_deletion };
+            let report = project::index_with(&project, &mut store, options)?;
+            if let Some(held) = report.changes.iter().find(|change| change.kind == ChangeKind::DeletionsHeld) {
+                eprintln!("warning: {}", held.message.as_deref().unwrap_or_default());
+            }
             if *json {
                 print_json(&json!({
                     "root": project.root,
@@ -199,10 +216,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::List { kind, status, json } => {
             let (project, mut store) = open(&cli)?;
             project::index(&project, &mut store)?;
-            let rows = store.list(&ListFilter {
-                kind: kind.clone(),
-                status: status.clone(),
-            })?;
+            let rows = store.list(&ListFilter { kind: kind.clone(), status: status.clone() })?;
             if *json {
                 return print_json(&Value::Array(
                     rows.iter()
@@ -223,11 +237,7 @@ fn run(cli: Cli) -> Result<()> {
                     row.status.as_deref().unwrap_or("-"),
                     row.id,
                     row.title,
-                    if row.error_count > 0 {
-                        format!("  ({} errors)", row.error_count)
-                    } else {
-                        String::new()
-                    }
+                    if row.error_count > 0 { format!("  ({} errors)", row.error_count) } else { String::new() }
                 );
             }
             Ok(())
@@ -258,10 +268,7 @@ fn run(cli: Cli) -> Result<()> {
                 document.id,
                 document.kind.map_or("?", |kind| kind.as_str()),
                 document.status().unwrap_or_else(|| "-".to_string()),
-                document
-                    .version()
-                    .map(|version| format!("   version: {version}"))
-                    .unwrap_or_default()
+                document.version().map(|version| format!("   version: {version}")).unwrap_or_default()
             );
             for issue in &document.issues {
                 println!("{}", issue.display());
@@ -299,22 +306,12 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Set {
-            id,
-            path,
-            value,
-            string,
-            json,
-        } => {
+        Command::Set { id, path, value, string, json } => {
             let (project, mut store) = open(&cli)?;
             project::index(&project, &mut store)?;
             let rel_path = resolve_id(&project, &store, id)?;
             let before = project.read_document(&rel_path)?;
-            let new_value = if *string {
-                NewValue::Text(value.clone())
-            } else {
-                NewValue::from_cli(value)
-            };
+            let new_value = if *string { NewValue::Text(value.clone()) } else { NewValue::from_cli(value) };
             let request = SaveRequest {
                 rel_path: rel_path.clone(),
                 base_hash: before.hash.clone(),
@@ -334,6 +331,92 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Watch { json, poll } => {
+            let (project, store) = open(&cli)?;
+            let store = std::sync::Mutex::new(store);
+            let stop = std::sync::atomic::AtomicBool::new(false);
+            let mode = if *poll { WatchMode::Poll } else { WatchMode::Native };
+            if !*json {
+                eprintln!("watching {} (Ctrl+C to stop)", project.root.display());
+            }
+            project::watch_project(&project, &store, mode, &stop, |changes| {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                for change in changes {
+                    let line = if *json {
+                        json!({
+                            "event": change.kind.as_str(), "path": change.rel_path, "id": change.id,
+                            "from": change.from, "message": change.message,
+                        })
+                        .to_string()
+                    } else {
+                        let mut line = format!("{:<14} {}", change.kind.as_str(), change.rel_path);
+                        if let Some(from) = &change.from {
+                            line.push_str(&format!(" (from {from})"));
+                        }
+                        if let Some(message) = &change.message {
+                            line.push_str(&format!(": {message}"));
+                        }
+                        line
+                    };
+                    let _ = writeln!(out, "{line}");
+                }
+                let _ = out.flush();
+            })?;
+            Ok(())
+        }
+        Command::History { id, json } => {
+            let (project, mut store) = open(&cli)?;
+            project::index(&project, &mut store)?;
+            let rel_path = resolve_id(&project, &store, id)?;
+            let revisions = store.revisions(&rel_path)?;
+            if *json {
+                return print_json(&Value::Array(
+                    revisions
+                        .iter()
+                        .map(|revision| {
+                            json!({"hash": revision.hash, "size": revision.size, "at_ms": revision.seen_at_ms, "origin": revision.origin})
+                        })
+                        .collect(),
+                ));
+            }
+            for revision in &revisions {
+                let short = revision.hash.trim_start_matches("sha256:").get(..12).unwrap_or_default();
+                println!(
+                    "{short}  {:>8} bytes  {:<7}  {}",
+                    revision.size,
+                    revision.origin,
+                    format_time_ms(revision.seen_at_ms)
+                );
+            }
+            Ok(())
+        }
+        Command::Restore { id, rev } => {
+            let (project, mut store) = open(&cli)?;
+            project::index(&project, &mut store)?;
+            let rel_path = resolve_id(&project, &store, id)?;
+            let wanted = rev.trim_start_matches("sha256:");
+            if wanted.len() < 6 {
+                return Err(anyhow!("give at least 6 characters of the revision hash (see `seam history {id}`)"));
+            }
+            let matching: Vec<_> = store
+                .revisions(&rel_path)?
+                .into_iter()
+                .filter(|revision| revision.hash.trim_start_matches("sha256:").starts_with(wanted))
+                .collect();
+            let revision = match matching.as_slice() {
+                [one] => one.clone(),
+                [] => return Err(anyhow!("{rel_path} has no revision {rev} (see `seam history {id}`)")),
+                _ => return Err(anyhow!("revision {rev} is ambiguous for {rel_path}: give more characters")),
+            };
+            let content = store
+                .revision_content(&rel_path, &revision.hash)?
+                .ok_or_else(|| anyhow!("the content of revision {rev} is no longer stored"))?;
+            let current = project.read_document(&rel_path)?;
+            project::save_resolved(&project, Some(&mut store), &rel_path, &current.hash, &content)?;
+            println!("{rel_path}: restored revision {rev} as a new save");
+            Ok(())
+        }
         Command::Lint { format, json } => {
             let project = Project::discover(&start_dir(&cli))?;
             let report = seam_core::lint::lint(&project);
@@ -345,6 +428,24 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// `2026-11-28 21:40:05 UTC` from Unix milliseconds.
+fn format_time_ms(ms: i64) -> String {
+    let seconds = ms.div_euclid(1000);
+    let days = seconds.div_euclid(86_400);
+    let time = seconds.rem_euclid(86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", time / 3600, time % 3600 / 60, time % 60)
 }
 
 fn plain_snippet(snippet: &str) -> String {
@@ -371,10 +472,7 @@ fn resolve_id(project: &Project, store: &Store, id: &str) -> Result<String> {
 }
 
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<()> {
@@ -399,13 +497,9 @@ fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<
             "issues": report.issues.iter().map(issue_json).collect::<Vec<_>>(),
         }))?,
         Format::Junit => {
-            let mut by_file: std::collections::BTreeMap<&str, Vec<&Issue>> =
-                std::collections::BTreeMap::new();
+            let mut by_file: std::collections::BTreeMap<&str, Vec<&Issue>> = std::collections::BTreeMap::new();
             for issue in &report.issues {
-                by_file
-                    .entry(issue.rel_path.as_str())
-                    .or_default()
-                    .push(issue);
+                by_file.entry(issue.rel_path.as_str()).or_default().push(issue);
             }
             println!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
             println!(
@@ -422,14 +516,8 @@ fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<
                 println!("    <testcase name=\"project\" classname=\"seam.lint\"/>");
             }
             for (file, issues) in by_file {
-                println!(
-                    "    <testcase name=\"{}\" classname=\"seam.lint\">",
-                    xml_escape(file)
-                );
-                for issue in issues
-                    .iter()
-                    .filter(|issue| issue.severity == Severity::Error)
-                {
+                println!("    <testcase name=\"{}\" classname=\"seam.lint\">", xml_escape(file));
+                for issue in issues.iter().filter(|issue| issue.severity == Severity::Error) {
                     println!(
                         "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                         issue.code,

@@ -16,15 +16,8 @@ struct TempProject {
 impl TempProject {
     fn example() -> TempProject {
         let project = TempProject::bare();
-        let output = project.seam_in(
-            project.root.parent().expect("parent"),
-            &["init", "project", "--example"],
-        );
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        let output = project.seam_in(project.root.parent().expect("parent"), &["init", "project", "--example"]);
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
         project
     }
 
@@ -32,11 +25,7 @@ impl TempProject {
         let dir = tempfile::tempdir().expect("tempdir");
         let root = dir.path().join("project");
         let data = dir.path().join("data");
-        TempProject {
-            root,
-            data,
-            _dir: dir,
-        }
+        TempProject { root, data, _dir: dir }
     }
 
     fn seam_in(&self, cwd: &Path, args: &[&str]) -> Output {
@@ -56,11 +45,7 @@ impl TempProject {
 
     fn json(&self, args: &[&str]) -> Value {
         let output = self.seam(args);
-        assert!(
-            output.status.success(),
-            "seam {args:?}: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(output.status.success(), "seam {args:?}: {}", String::from_utf8_lossy(&output.stderr));
         serde_json::from_slice(&output.stdout).expect("valid JSON")
     }
 
@@ -79,32 +64,16 @@ fn code(output: &Output) -> i32 {
 fn example_project_is_lint_clean_and_indexes() {
     let project = TempProject::example();
     let lint = project.seam(&["lint"]);
-    assert_eq!(
-        code(&lint),
-        0,
-        "{}{}",
-        String::from_utf8_lossy(&lint.stdout),
-        String::from_utf8_lossy(&lint.stderr)
-    );
+    assert_eq!(code(&lint), 0, "{}{}", String::from_utf8_lossy(&lint.stdout), String::from_utf8_lossy(&lint.stderr));
     let index = project.json(&["index", "--json"]);
     assert!(index["files"].as_u64().expect("files") >= 8);
     let database = index["database"].as_str().expect("database path");
-    assert!(
-        Path::new(database).starts_with(&project.data),
-        "database {database} must live in the data folder"
-    );
+    assert!(Path::new(database).starts_with(&project.data), "database {database} must live in the data folder");
     assert!(!Path::new(database).starts_with(&project.root));
     let list = project.json(&["list", "--json", "--kind", "contract"]);
-    let kinds: Vec<&str> = list
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|row| row["kind"].as_str().expect("kind"))
-        .collect();
-    assert!(
-        kinds.len() >= 2 && kinds.iter().all(|kind| *kind == "contract"),
-        "{kinds:?}"
-    );
+    let kinds: Vec<&str> =
+        list.as_array().expect("array").iter().map(|row| row["kind"].as_str().expect("kind")).collect();
+    assert!(kinds.len() >= 2 && kinds.iter().all(|kind| *kind == "contract"), "{kinds:?}");
 }
 
 #[test]
@@ -115,38 +84,20 @@ fn set_changes_only_the_value_and_show_reads_it_back() {
     let id = sheet["id"].as_str().expect("id");
     let path = project.root.join(sheet["path"].as_str().expect("path"));
     let shown = project.json(&["show", id, "--json"]);
-    let row_id = shown["front_matter"]["requirements"][0]["id"]
-        .as_str()
-        .expect("row id")
-        .to_string();
+    let row_id = shown["front_matter"]["requirements"][0]["id"].as_str().expect("row id").to_string();
     let before = fs::read_to_string(&path).expect("read");
 
     let field = format!("requirements[id={row_id}].threshold");
     let output = project.seam(&["set", id, &field, "0.5"]);
-    assert_eq!(
-        code(&output),
-        0,
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
     let after = fs::read_to_string(&path).expect("read");
-    let changed: Vec<(&str, &str)> = before
-        .lines()
-        .zip(after.lines())
-        .filter(|(a, b)| a != b)
-        .collect();
+    let changed: Vec<(&str, &str)> = before.lines().zip(after.lines()).filter(|(a, b)| a != b).collect();
     assert_eq!(before.lines().count(), after.lines().count());
     assert_eq!(changed.len(), 1, "{changed:?}");
-    assert!(
-        changed[0].1.trim_start().starts_with("threshold: 0.5"),
-        "{changed:?}"
-    );
+    assert!(changed[0].1.trim_start().starts_with("threshold: 0.5"), "{changed:?}");
 
     let shown = project.json(&["show", id, "--json"]);
-    assert_eq!(
-        shown["front_matter"]["requirements"][0]["threshold"],
-        serde_json::json!(0.5)
-    );
+    assert_eq!(shown["front_matter"]["requirements"][0]["threshold"], serde_json::json!(0.5));
 
     // Setting the same value again writes nothing.
     let again = project.json(&["set", id, &field, "0.5", "--json"]);
@@ -169,19 +120,10 @@ fn set_refuses_bad_values_and_missing_rows_without_writing() {
         vec!["set", "no-such-document", "status", "agreed"],
     ] {
         let output = project.seam(&args);
-        assert_eq!(
-            code(&output),
-            2,
-            "{args:?}: {}",
-            String::from_utf8_lossy(&output.stdout)
-        );
+        assert_eq!(code(&output), 2, "{args:?}: {}", String::from_utf8_lossy(&output.stdout));
         assert!(!output.stderr.is_empty());
     }
-    assert_eq!(
-        fs::read(&path).expect("read"),
-        before,
-        "a refused edit must not touch the file"
-    );
+    assert_eq!(fs::read(&path).expect("read"), before, "a refused edit must not touch the file");
 }
 
 #[test]
@@ -194,11 +136,7 @@ fn search_finds_words_from_bodies_and_fields() {
     let hits = project.json(&["search", "quokka", "--json"]);
     assert_eq!(hits[0]["id"], serde_json::json!("zebra-notes"), "{hits}");
     let prefix = project.json(&["search", "zebr", "--json"]);
-    assert!(prefix
-        .as_array()
-        .expect("array")
-        .iter()
-        .any(|hit| hit["id"] == "zebra-notes"));
+    assert!(prefix.as_array().expect("array").iter().any(|hit| hit["id"] == "zebra-notes"));
     let hostile = project.seam(&["search", "\"AND( -:*", "--json"]);
     assert_eq!(code(&hostile), 0);
 }
@@ -206,19 +144,19 @@ fn search_finds_words_from_bodies_and_fields() {
 #[test]
 fn bad_files_are_reported_with_file_and_line_and_the_rest_still_indexes() {
     let project = TempProject::example();
-    project.write(
-        "contracts/broken-yaml.md",
-        b"---\nkind: contract\ntitle: x\nstatus: [draft\n---\n",
-    );
-    project.write(
-        "datasets/latin1.md",
-        b"---\nkind: dataset\ntitle: caf\xe9\n---\n",
-    );
+    project.write("contracts/broken-yaml.md", b"---\nkind: contract\ntitle: x\nstatus: [draft\n---\n");
+    project.write("datasets/latin1.md", b"---\nkind: dataset\ntitle: caf\xe9\n---\n");
     project.write("meetings/binary.md", b"\x00\x01\x02");
     project.write("meetings/empty.md", b"");
     project.write("requirements/big.md", &vec![b'a'; 11 * 1024 * 1024]);
-    project.write("requirements/dup.md", b"---\nkind: requirements\nid: dup\ntitle: A\nstatus: draft\nrequirements: []\nlinks: [no-such-doc]\n---\n");
-    project.write("requirements/dup2.md", b"---\nkind: requirements\nid: dup\ntitle: B\nstatus: draft\nrequirements:\n  - {id: r, op: '>>'}\n---\n");
+    project.write(
+        "requirements/dup.md",
+        b"---\nkind: requirements\nid: dup\ntitle: A\nstatus: draft\nrequirements: []\nlinks: [no-such-doc]\n---\n",
+    );
+    project.write(
+        "requirements/dup2.md",
+        b"---\nkind: requirements\nid: dup\ntitle: B\nstatus: draft\nrequirements:\n  - {id: r, op: '>>'}\n---\n",
+    );
     let broken_before = fs::read(project.root.join("contracts/broken-yaml.md")).expect("read");
 
     let lint = project.seam(&["lint", "--json"]);
@@ -227,15 +165,10 @@ fn bad_files_are_reported_with_file_and_line_and_the_rest_still_indexes() {
     let issues = report["issues"].as_array().expect("issues");
     let has = |path: &str, code: &str, line: Option<u64>| {
         issues.iter().any(|issue| {
-            issue["path"] == path
-                && issue["code"] == code
-                && (line.is_none() || issue["line"].as_u64() == line)
+            issue["path"] == path && issue["code"] == code && (line.is_none() || issue["line"].as_u64() == line)
         })
     };
-    assert!(
-        has("contracts/broken-yaml.md", "yaml-syntax", Some(5)),
-        "{issues:#?}"
-    );
+    assert!(has("contracts/broken-yaml.md", "yaml-syntax", Some(5)), "{issues:#?}");
     assert!(has("datasets/latin1.md", "not-utf8", Some(3)));
     assert!(has("meetings/binary.md", "binary-file", None));
     assert!(has("meetings/empty.md", "empty-file", Some(1)));
@@ -250,23 +183,9 @@ fn bad_files_are_reported_with_file_and_line_and_the_rest_still_indexes() {
     let index = project.json(&["index", "--json"]);
     assert!(index["files"].as_u64().expect("files") >= 15);
     let list = project.json(&["list", "--json"]);
-    assert!(list
-        .as_array()
-        .expect("list")
-        .iter()
-        .any(|row| row["path"] == "contracts/broken-yaml.md"));
-    assert!(
-        list.as_array()
-            .expect("list")
-            .iter()
-            .filter(|row| row["kind"] == "contract")
-            .count()
-            >= 2
-    );
-    assert_eq!(
-        fs::read(project.root.join("contracts/broken-yaml.md")).expect("read"),
-        broken_before
-    );
+    assert!(list.as_array().expect("list").iter().any(|row| row["path"] == "contracts/broken-yaml.md"));
+    assert!(list.as_array().expect("list").iter().filter(|row| row["kind"] == "contract").count() >= 2);
+    assert_eq!(fs::read(project.root.join("contracts/broken-yaml.md")).expect("read"), broken_before);
 
     let refused = project.seam(&["set", "contracts/broken-yaml.md", "status", "agreed"]);
     assert_eq!(code(&refused), 2);
@@ -275,18 +194,12 @@ fn bad_files_are_reported_with_file_and_line_and_the_rest_still_indexes() {
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );
-    assert_eq!(
-        fs::read(project.root.join("contracts/broken-yaml.md")).expect("read"),
-        broken_before
-    );
+    assert_eq!(fs::read(project.root.join("contracts/broken-yaml.md")).expect("read"), broken_before);
 
     for format in ["junit", "sarif", "text"] {
         let output = project.seam(&["lint", "--format", format]);
         assert_eq!(code(&output), 1, "{format}");
-        assert!(
-            String::from_utf8_lossy(&output.stdout).contains("broken-yaml.md"),
-            "{format}"
-        );
+        assert!(String::from_utf8_lossy(&output.stdout).contains("broken-yaml.md"), "{format}");
     }
 }
 
@@ -318,23 +231,12 @@ fn project_is_discovered_from_a_subfolder_and_the_database_can_be_deleted() {
 #[test]
 fn init_creates_an_empty_project_and_refuses_non_empty_folders() {
     let project = TempProject::bare();
-    let output = project.seam_in(
-        Path::new("/"),
-        &["init", project.root.to_str().expect("utf-8")],
-    );
-    assert_eq!(
-        code(&output),
-        0,
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let output = project.seam_in(Path::new("/"), &["init", project.root.to_str().expect("utf-8")]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
     assert!(project.root.join("seam.toml").is_file());
     assert!(project.root.join("requirements").is_dir());
     let lint = project.seam(&["lint"]);
     assert_eq!(code(&lint), 0);
-    let again = project.seam_in(
-        Path::new("/"),
-        &["init", project.root.to_str().expect("utf-8")],
-    );
+    let again = project.seam_in(Path::new("/"), &["init", project.root.to_str().expect("utf-8")]);
     assert_eq!(code(&again), 2);
 }

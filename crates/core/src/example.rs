@@ -17,25 +17,18 @@ pub fn template(kind: Kind, id: &str, title: &str) -> Option<String> {
     let file = TEMPLATES.get_file(format!("{}.md", kind.as_str()))?;
     let text = file.contents_utf8()?;
     let escape = |value: &str| value.replace('\\', "\\\\").replace('"', "\\\"");
-    Some(
-        text.replace("{{id}}", &escape(id))
-            .replace("{{title}}", &escape(title)),
-    )
+    Some(text.replace("{{id}}", &escape(id)).replace("{{title}}", &escape(title)))
 }
 
 fn is_empty_dir(dir: &Path) -> bool {
-    fs::read_dir(dir)
-        .map(|mut entries| entries.next().is_none())
-        .unwrap_or(false)
+    fs::read_dir(dir).map(|mut entries| entries.next().is_none()).unwrap_or(false)
 }
 
 /// Creates a project in `dir` (which must be new or empty): the example project, or an empty
 /// one with `seam.toml` and one folder per kind.
 pub fn init_project(dir: &Path, example: bool) -> Result<(), ProjectError> {
     if dir.exists() && !is_empty_dir(dir) {
-        return Err(ProjectError::NotEmpty {
-            path: dir.display().to_string(),
-        });
+        return Err(ProjectError::NotEmpty { path: dir.display().to_string() });
     }
     let io = |path: &Path| {
         let path = path.display().to_string();
@@ -46,10 +39,7 @@ pub fn init_project(dir: &Path, example: bool) -> Result<(), ProjectError> {
         write_tree(&EXAMPLE, dir)?;
         return Ok(());
     }
-    let name = dir.file_name().map_or_else(
-        || "Seam project".to_string(),
-        |name| name.to_string_lossy().into_owned(),
-    );
+    let name = dir.file_name().map_or_else(|| "Seam project".to_string(), |name| name.to_string_lossy().into_owned());
     let config = format!(
         "[project]\nname = {}\ndescription = \"\"\n\n# Roles whose sign-off each kind of document needs before it counts as agreed.\n[signoff]\nrequirements = [\"product-owner\", \"data-scientist\"]\ncontract = [\"engineer\", \"data-scientist\"]\ndataset = [\"data-scientist\"]\n",
         toml_string(&name)
@@ -70,13 +60,8 @@ fn toml_string(text: &str) -> String {
 
 fn write_new(path: &Path, bytes: &[u8]) -> Result<(), ProjectError> {
     write_atomic(path, bytes, None).map_err(|error| match error {
-        crate::project::WriteError::Io(source) => ProjectError::Io {
-            path: path.display().to_string(),
-            source,
-        },
-        crate::project::WriteError::Changed { .. } => ProjectError::NotEmpty {
-            path: path.display().to_string(),
-        },
+        crate::project::WriteError::Io(source) => ProjectError::Io { path: path.display().to_string(), source },
+        crate::project::WriteError::Changed { .. } => ProjectError::NotEmpty { path: path.display().to_string() },
     })
 }
 
@@ -84,10 +69,8 @@ fn write_tree(tree: &Dir<'_>, target: &Path) -> Result<(), ProjectError> {
     for file in tree.files() {
         let path = target.join(file.path());
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|source| ProjectError::Io {
-                path: parent.display().to_string(),
-                source,
-            })?;
+            fs::create_dir_all(parent)
+                .map_err(|source| ProjectError::Io { path: parent.display().to_string(), source })?;
         }
         write_new(&path, file.contents())?;
     }

@@ -19,10 +19,7 @@ pub struct LintReport {
 
 impl LintReport {
     pub fn error_count(&self) -> usize {
-        self.issues
-            .iter()
-            .filter(|issue| issue.severity == Severity::Error)
-            .count()
+        self.issues.iter().filter(|issue| issue.severity == Severity::Error).count()
     }
 }
 
@@ -34,10 +31,7 @@ pub fn lint(project: &Project) -> LintReport {
         .par_iter()
         .map(|rel| {
             match project.resolve(rel).and_then(|path| {
-                std::fs::read(&path).map_err(|source| crate::project::ProjectError::Io {
-                    path: rel.clone(),
-                    source,
-                })
+                std::fs::read(&path).map_err(|source| crate::project::ProjectError::Io { path: rel.clone(), source })
             }) {
                 Ok(bytes) => parse_comment(rel, &bytes),
                 Err(error) => {
@@ -57,53 +51,31 @@ pub fn lint(project: &Project) -> LintReport {
             format!("a sync tool left a conflict copy of this document: {copy} — merge the two in Seam or by hand, then remove the copy"),
         ));
     }
-    report.issues.sort_by(|a, b| {
-        (a.rel_path.as_str(), a.line, a.code).cmp(&(b.rel_path.as_str(), b.line, b.code))
-    });
+    report.issues.sort_by(|a, b| (a.rel_path.as_str(), a.line, a.code).cmp(&(b.rel_path.as_str(), b.line, b.code)));
     report
 }
 
 pub fn lint_documents(documents: &[Document], comments: &[Document]) -> LintReport {
-    let mut issues: Vec<Issue> = documents
-        .iter()
-        .flat_map(|document| document.issues.iter().cloned())
-        .collect();
+    let mut issues: Vec<Issue> = documents.iter().flat_map(|document| document.issues.iter().cloned()).collect();
 
     let mut by_id: BTreeMap<&str, Vec<&Document>> = BTreeMap::new();
     for document in documents.iter().filter(|document| document.kind.is_some()) {
-        by_id
-            .entry(document.id.as_str())
-            .or_default()
-            .push(document);
+        by_id.entry(document.id.as_str()).or_default().push(document);
     }
     for (id, holders) in &by_id {
         if holders.len() < 2 {
             continue;
         }
-        let files: Vec<&str> = holders
-            .iter()
-            .map(|document| document.rel_path.as_str())
-            .collect();
+        let files: Vec<&str> = holders.iter().map(|document| document.rel_path.as_str()).collect();
         for document in holders {
-            let line = document
-                .tree
-                .as_ref()
-                .and_then(|tree| tree.get("id"))
-                .map(|node| node.line);
-            let others: Vec<&str> = files
-                .iter()
-                .copied()
-                .filter(|file| *file != document.rel_path)
-                .collect();
+            let line = document.tree.as_ref().and_then(|tree| tree.get("id")).map(|node| node.line);
+            let others: Vec<&str> = files.iter().copied().filter(|file| *file != document.rel_path).collect();
             issues.push(
                 Issue::error(
                     &document.rel_path,
                     "duplicate-id",
                     line,
-                    format!(
-                        "id \"{id}\" is also used by {}; give each document its own id",
-                        others.join(", ")
-                    ),
+                    format!("id \"{id}\" is also used by {}; give each document its own id", others.join(", ")),
                 )
                 .with_field("id"),
             );
@@ -146,13 +118,7 @@ pub fn lint_documents(documents: &[Document], comments: &[Document]) -> LintRepo
         }
     }
 
-    issues.sort_by(|a, b| {
-        (a.rel_path.as_str(), a.line, a.code).cmp(&(b.rel_path.as_str(), b.line, b.code))
-    });
+    issues.sort_by(|a, b| (a.rel_path.as_str(), a.line, a.code).cmp(&(b.rel_path.as_str(), b.line, b.code)));
     issues.dedup();
-    LintReport {
-        documents: documents.len(),
-        comments: comments.len(),
-        issues,
-    }
+    LintReport { documents: documents.len(), comments: comments.len(), issues }
 }

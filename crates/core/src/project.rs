@@ -18,7 +18,9 @@ pub const CONFIG_FILE: &str = "seam.toml";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {
-    #[error("{path} is not a Seam project (no seam.toml in it or any folder above); create one with `seam init {path}`")]
+    #[error(
+        "{path} is not a Seam project (no seam.toml in it or any folder above); create one with `seam init {path}`"
+    )]
     NotAProject { path: String },
     #[error("{path} does not exist")]
     NoSuchFolder { path: String },
@@ -31,10 +33,7 @@ pub enum ProjectError {
     #[error("no document {what} in this project")]
     NotFound { what: String },
     #[error("{path}: {source}")]
-    Io {
-        path: String,
-        source: std::io::Error,
-    },
+    Io { path: String, source: std::io::Error },
     #[error(transparent)]
     Edit(#[from] EditError),
     #[error(transparent)]
@@ -46,10 +45,7 @@ pub enum ProjectError {
 }
 
 fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> ProjectError + '_ {
-    move |source| ProjectError::Io {
-        path: path.display().to_string(),
-        source,
-    }
+    move |source| ProjectError::Io { path: path.display().to_string(), source }
 }
 
 /// `seam.toml`.
@@ -78,22 +74,16 @@ impl Project {
     /// Opens the project whose root is exactly `dir`.
     pub fn open(dir: &Path) -> Result<Project, ProjectError> {
         if !dir.exists() {
-            return Err(ProjectError::NoSuchFolder {
-                path: dir.display().to_string(),
-            });
+            return Err(ProjectError::NoSuchFolder { path: dir.display().to_string() });
         }
         let root = dir.canonicalize().map_err(io_error(dir))?;
         let config_path = root.join(CONFIG_FILE);
         if !config_path.is_file() {
-            return Err(ProjectError::NotAProject {
-                path: dir.display().to_string(),
-            });
+            return Err(ProjectError::NotAProject { path: dir.display().to_string() });
         }
         let text = fs::read_to_string(&config_path).map_err(io_error(&config_path))?;
         let config: Config = toml::from_str(&text).map_err(|error| {
-            let line = error
-                .span()
-                .map(|span| text[..span.start].matches('\n').count() + 1);
+            let line = error.span().map(|span| text[..span.start].matches('\n').count() + 1);
             ProjectError::BadConfig {
                 path: match line {
                     Some(line) => format!("{}:{line}", config_path.display()),
@@ -108,9 +98,7 @@ impl Project {
     /// Finds the project containing `start`, looking upwards like git.
     pub fn discover(start: &Path) -> Result<Project, ProjectError> {
         if !start.exists() {
-            return Err(ProjectError::NoSuchFolder {
-                path: start.display().to_string(),
-            });
+            return Err(ProjectError::NoSuchFolder { path: start.display().to_string() });
         }
         let absolute = start.canonicalize().map_err(io_error(start))?;
         let mut current = Some(absolute.as_path());
@@ -120,26 +108,21 @@ impl Project {
             }
             current = dir.parent();
         }
-        Err(ProjectError::NotAProject {
-            path: start.display().to_string(),
-        })
+        Err(ProjectError::NotAProject { path: start.display().to_string() })
     }
 
     pub fn name(&self) -> String {
         self.config.project.name.clone().unwrap_or_else(|| {
-            self.root.file_name().map_or_else(
-                || self.root.display().to_string(),
-                |name| name.to_string_lossy().into_owned(),
-            )
+            self.root
+                .file_name()
+                .map_or_else(|| self.root.display().to_string(), |name| name.to_string_lossy().into_owned())
         })
     }
 
     /// The absolute path of a project-relative path, refusing anything that leaves the folder.
     pub fn resolve(&self, rel_path: &str) -> Result<PathBuf, ProjectError> {
-        let outside = || ProjectError::OutsideProject {
-            path: rel_path.to_string(),
-            root: self.root.display().to_string(),
-        };
+        let outside =
+            || ProjectError::OutsideProject { path: rel_path.to_string(), root: self.root.display().to_string() };
         let relative = Path::new(rel_path);
         if relative.is_absolute() || rel_path.is_empty() {
             return Err(outside());
@@ -164,10 +147,7 @@ impl Project {
     pub fn document_paths(&self) -> Vec<String> {
         let all = self.document_paths_with_copies();
         let existing: std::collections::HashSet<&str> = all.iter().map(String::as_str).collect();
-        all.iter()
-            .filter(|rel| sync::conflict_copy_original(rel, &existing).is_none())
-            .cloned()
-            .collect()
+        all.iter().filter(|rel| sync::conflict_copy_original(rel, &existing).is_none()).cloned().collect()
     }
 
     /// (copy, original) for every sync-tool conflict copy in the folder.
@@ -175,9 +155,7 @@ impl Project {
         let all = self.document_paths_with_copies();
         let existing: std::collections::HashSet<&str> = all.iter().map(String::as_str).collect();
         all.iter()
-            .filter_map(|rel| {
-                sync::conflict_copy_original(rel, &existing).map(|original| (rel.clone(), original))
-            })
+            .filter_map(|rel| sync::conflict_copy_original(rel, &existing).map(|original| (rel.clone(), original)))
             .collect()
     }
 
@@ -192,14 +170,10 @@ impl Project {
 
     fn markdown_files(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
         let mut found = Vec::new();
-        let walker = walkdir::WalkDir::new(&self.root)
-            .follow_links(false)
-            .into_iter()
-            .filter_entry(|entry| {
-                entry.depth() == 0
-                    || !entry.file_name().to_string_lossy().starts_with('.')
-                        && entry.file_name() != "node_modules"
-            });
+        let walker = walkdir::WalkDir::new(&self.root).follow_links(false).into_iter().filter_entry(|entry| {
+            entry.depth() == 0
+                || !entry.file_name().to_string_lossy().starts_with('.') && entry.file_name() != "node_modules"
+        });
         for entry in walker.flatten() {
             if !entry.file_type().is_file() {
                 continue;
@@ -211,11 +185,7 @@ impl Project {
             let Ok(relative) = entry.path().strip_prefix(&self.root) else {
                 continue;
             };
-            let rel = relative
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
+            let rel = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             if keep(&rel) {
                 found.push(rel);
             }
@@ -228,13 +198,8 @@ impl Project {
     pub fn read_document(&self, rel_path: &str) -> Result<Document, ProjectError> {
         let path = self.resolve(rel_path)?;
         let bytes = fs::read(&path).map_err(|source| match source.kind() {
-            std::io::ErrorKind::NotFound => ProjectError::NotFound {
-                what: rel_path.to_string(),
-            },
-            _ => ProjectError::Io {
-                path: rel_path.to_string(),
-                source,
-            },
+            std::io::ErrorKind::NotFound => ProjectError::NotFound { what: rel_path.to_string() },
+            _ => ProjectError::Io { path: rel_path.to_string(), source },
         })?;
         Ok(parse_document(rel_path, &bytes))
     }
@@ -260,9 +225,7 @@ fn mtime_ns(metadata: &fs::Metadata) -> i64 {
         .modified()
         .ok()
         .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |duration| {
-            i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX)
-        })
+        .map_or(0, |duration| i64::try_from(duration.as_nanos()).unwrap_or(i64::MAX))
 }
 
 pub fn to_indexed(document: &Document, size: u64, mtime_ns: i64) -> IndexedDocument {
@@ -275,25 +238,15 @@ pub fn to_indexed(document: &Document, size: u64, mtime_ns: i64) -> IndexedDocum
         version: document.version(),
         owners: document.owners(),
         tags: document.tags(),
-        links: document
-            .references()
-            .into_iter()
-            .map(|(id, _, _)| id)
-            .collect(),
+        links: document.references().into_iter().map(|(id, _, _)| id).collect(),
         field_text: document.field_text(),
         body: document.body().to_string(),
         content: document.text.clone(),
         hash: document.hash.clone(),
         size,
         mtime_ns,
-        error_count: u32::try_from(
-            document
-                .issues
-                .iter()
-                .filter(|issue| issue.severity == Severity::Error)
-                .count(),
-        )
-        .unwrap_or(u32::MAX),
+        error_count: u32::try_from(document.issues.iter().filter(|issue| issue.severity == Severity::Error).count())
+            .unwrap_or(u32::MAX),
     }
 }
 
@@ -327,11 +280,7 @@ impl Project {
             .into_par_iter()
             .filter_map(|rel_path| {
                 let metadata = fs::metadata(self.root.join(&rel_path)).ok()?;
-                Some(DiskEntry {
-                    size: metadata.len(),
-                    mtime_ns: mtime_ns(&metadata),
-                    rel_path,
-                })
+                Some(DiskEntry { size: metadata.len(), mtime_ns: mtime_ns(&metadata), rel_path })
             })
             .collect()
     }
@@ -344,31 +293,15 @@ pub fn index(project: &Project, store: &mut Store) -> Result<IndexReport, Projec
     index_with(project, store, IndexOptions::default())
 }
 
-pub fn index_with(
-    project: &Project,
-    store: &mut Store,
-    options: IndexOptions,
-) -> Result<IndexReport, ProjectError> {
+pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -> Result<IndexReport, ProjectError> {
     let started = Instant::now();
     let known = store.file_states()?;
     let root_missing = !project.root.is_dir();
-    let disk = if root_missing {
-        Vec::new()
-    } else {
-        project.disk_entries()
-    };
-    let plan = sync::plan(
-        &known,
-        &disk,
-        PlanOptions {
-            allow_mass_deletion: options.allow_mass_deletion,
-            root_missing,
-        },
-    );
-    let sizes: std::collections::HashMap<&str, &DiskEntry> = disk
-        .iter()
-        .map(|entry| (entry.rel_path.as_str(), entry))
-        .collect();
+    let disk = if root_missing { Vec::new() } else { project.disk_entries() };
+    let plan =
+        sync::plan(&known, &disk, PlanOptions { allow_mass_deletion: options.allow_mass_deletion, root_missing });
+    let sizes: std::collections::HashMap<&str, &DiskEntry> =
+        disk.iter().map(|entry| (entry.rel_path.as_str(), entry)).collect();
     let parsed: Vec<(IndexedDocument, Vec<Issue>)> = plan
         .read
         .par_iter()
@@ -378,12 +311,7 @@ pub fn index_with(
                 Ok(bytes) => parse_document(rel, &bytes),
                 Err(error) => {
                     let mut document = parse_document(rel, b"");
-                    document.issues = vec![Issue::error(
-                        rel,
-                        "io",
-                        None,
-                        format!("cannot read: {error}"),
-                    )];
+                    document.issues = vec![Issue::error(rel, "io", None, format!("cannot read: {error}"))];
                     document
                 }
             };
@@ -398,15 +326,8 @@ pub fn index_with(
         held_deletions: plan.held_deletions,
         ..IndexReport::default()
     };
-    let removed_hashes: std::collections::HashMap<&str, &str> = plan
-        .remove
-        .iter()
-        .filter_map(|rel| {
-            known
-                .get(rel)
-                .map(|state| (state.hash.as_str(), rel.as_str()))
-        })
-        .collect();
+    let removed_hashes: std::collections::HashMap<&str, &str> =
+        plan.remove.iter().filter_map(|rel| known.get(rel).map(|state| (state.hash.as_str(), rel.as_str()))).collect();
     let mut renamed_from = std::collections::HashSet::new();
     let first_index = known.is_empty();
     for (indexed, issues) in &parsed {
@@ -432,11 +353,7 @@ pub fn index_with(
             });
         }
     }
-    for rel in plan
-        .remove
-        .iter()
-        .filter(|rel| !renamed_from.contains(*rel))
-    {
+    for rel in plan.remove.iter().filter(|rel| !renamed_from.contains(*rel)) {
         report.changes.push(Change {
             kind: ChangeKind::Removed,
             rel_path: rel.clone(),
@@ -447,7 +364,10 @@ pub fn index_with(
     }
     if let Some(held) = plan.held_deletions {
         let message = if root_missing {
-            format!("the project folder {} is missing (unmounted drive?); the index and history are kept", project.root.display())
+            format!(
+                "the project folder {} is missing (unmounted drive?); the index and history are kept",
+                project.root.display()
+            )
         } else {
             format!(
                 "{} of {} documents vanished at once; Seam did not apply these deletions and keeps their index and history (run `seam index --allow-mass-deletion` if they were deleted on purpose)",
@@ -537,17 +457,11 @@ fn base_document(
 /// Applies edits to a document and writes it durably. When the file changed on disk since the
 /// edit's base, the two versions are merged three-way (base from the revision store); overlapping
 /// edits are a `Conflict` and nothing is written.
-pub fn save(
-    project: &Project,
-    store: Option<&mut Store>,
-    request: &SaveRequest,
-) -> Result<Saved, ProjectError> {
+pub fn save(project: &Project, store: Option<&mut Store>, request: &SaveRequest) -> Result<Saved, ProjectError> {
     let path = project.resolve(&request.rel_path)?;
     let disk = project.read_document(&request.rel_path)?;
-    let conflict = |disk: &Document| ProjectError::Conflict {
-        rel_path: request.rel_path.clone(),
-        disk_hash: disk.hash.clone(),
-    };
+    let conflict =
+        |disk: &Document| ProjectError::Conflict { rel_path: request.rel_path.clone(), disk_hash: disk.hash.clone() };
     let Some(base) = base_document(store.as_deref(), request, &disk)? else {
         return Err(conflict(&disk));
     };
@@ -570,16 +484,10 @@ pub fn save(
         }
     };
     if document.hash == disk.hash {
-        return Ok(Saved {
-            document,
-            merged_with_disk,
-        });
+        return Ok(Saved { document, merged_with_disk });
     }
     write_document(store, &path, &document, &disk.hash)?;
-    Ok(Saved {
-        document,
-        merged_with_disk,
-    })
+    Ok(Saved { document, merged_with_disk })
 }
 
 fn write_document(
@@ -588,30 +496,14 @@ fn write_document(
     document: &Document,
     expected_hash: &str,
 ) -> Result<(), ProjectError> {
-    write_atomic(path, document.text.as_bytes(), Some(expected_hash)).map_err(
-        |error| match error {
-            WriteError::Changed { disk_hash } => ProjectError::Conflict {
-                rel_path: document.rel_path.clone(),
-                disk_hash,
-            },
-            WriteError::Io(source) => ProjectError::Io {
-                path: document.rel_path.clone(),
-                source,
-            },
-        },
-    )?;
+    write_atomic(path, document.text.as_bytes(), Some(expected_hash)).map_err(|error| match error {
+        WriteError::Changed { disk_hash } => ProjectError::Conflict { rel_path: document.rel_path.clone(), disk_hash },
+        WriteError::Io(source) => ProjectError::Io { path: document.rel_path.clone(), source },
+    })?;
     if let Some(store) = store {
         let metadata = fs::metadata(path).map_err(io_error(path))?;
-        store.record_written(
-            &document.rel_path,
-            &document.text,
-            &document.hash,
-            metadata.len(),
-        )?;
-        store.apply(
-            &[to_indexed(document, metadata.len(), mtime_ns(&metadata))],
-            &[],
-        )?;
+        store.record_written(&document.rel_path, &document.text, &document.hash, metadata.len())?;
+        store.apply(&[to_indexed(document, metadata.len(), mtime_ns(&metadata))], &[])?;
     }
     Ok(())
 }
@@ -638,8 +530,7 @@ pub fn conflict_sides(
     let base = base_document(store, request, &disk)?;
     let mine = apply_edits(base.as_ref().unwrap_or(&disk), request)?;
     let merged = match &base {
-        Some(base) => diffy::merge(&base.text, &mine.text, &disk.text)
-            .unwrap_or_else(|with_markers| with_markers),
+        Some(base) => diffy::merge(&base.text, &mine.text, &disk.text).unwrap_or_else(|with_markers| with_markers),
         None => mine.text.clone(),
     };
     Ok(ConflictSides {
@@ -663,29 +554,18 @@ pub fn save_resolved(
     let path = project.resolve(rel_path)?;
     let document = parse_document(rel_path, text.as_bytes());
     if document.read_only {
-        let message = document.issues.first().map_or_else(
-            || "the result is not a valid document".to_string(),
-            Issue::display,
-        );
-        return Err(ProjectError::Invalid {
-            rel_path: rel_path.to_string(),
-            message,
-        });
+        let message =
+            document.issues.first().map_or_else(|| "the result is not a valid document".to_string(), Issue::display);
+        return Err(ProjectError::Invalid { rel_path: rel_path.to_string(), message });
     }
     let disk = project.read_document(rel_path)?;
     if disk.hash != theirs_hash {
-        return Err(ProjectError::Conflict {
-            rel_path: rel_path.to_string(),
-            disk_hash: disk.hash,
-        });
+        return Err(ProjectError::Conflict { rel_path: rel_path.to_string(), disk_hash: disk.hash });
     }
     if document.hash != disk.hash {
         write_document(store, &path, &document, theirs_hash)?;
     }
-    Ok(Saved {
-        document,
-        merged_with_disk: true,
-    })
+    Ok(Saved { document, merged_with_disk: true })
 }
 
 #[derive(Debug)]
@@ -697,16 +577,9 @@ pub enum WriteError {
 /// Writes `bytes` to `path` so that a crash leaves the old or the new file, never a torn one:
 /// a hidden temporary file in the same folder, fsync, a last comparison with `expected_hash`,
 /// rename over the target, fsync of the folder.
-pub fn write_atomic(
-    path: &Path,
-    bytes: &[u8],
-    expected_hash: Option<&str>,
-) -> Result<(), WriteError> {
+pub fn write_atomic(path: &Path, bytes: &[u8], expected_hash: Option<&str>) -> Result<(), WriteError> {
     let folder = path.parent().unwrap_or_else(|| Path::new("."));
-    let name = path.file_name().map_or_else(
-        || "document".into(),
-        |name| name.to_string_lossy().into_owned(),
-    );
+    let name = path.file_name().map_or_else(|| "document".into(), |name| name.to_string_lossy().into_owned());
     let temp_path = folder.join(format!(".{name}.seam-{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&temp_path).map_err(WriteError::Io)?;
@@ -714,9 +587,8 @@ pub fn write_atomic(
         file.sync_all().map_err(WriteError::Io)?;
         drop(file);
         if let Some(expected) = expected_hash {
-            let disk_hash = fs::read(path)
-                .map(|current| crate::document::content_hash(&current))
-                .map_err(WriteError::Io)?;
+            let disk_hash =
+                fs::read(path).map(|current| crate::document::content_hash(&current)).map_err(WriteError::Io)?;
             if disk_hash != expected {
                 return Err(WriteError::Changed { disk_hash });
             }
@@ -731,4 +603,111 @@ pub fn write_atomic(
         let _ = fs::remove_file(&temp_path);
     }
     result
+}
+
+/// How long the watcher waits between reconciles when nothing is reported: the backstop for
+/// events that never arrive.
+const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Watches the project folder until `stop` is set, re-indexing on every change and reporting
+/// what changed through `emit`. The first call to `emit` reports conflicts already present.
+/// Seam's own saves update the store before the event arrives, so they are not reported back.
+pub fn watch_project(
+    project: &Project,
+    store: &std::sync::Mutex<Store>,
+    mode: sync::WatchMode,
+    stop: &std::sync::atomic::AtomicBool,
+    mut emit: impl FnMut(Vec<Change>),
+) -> Result<(), ProjectError> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let _watcher = sync::watch(&project.root, mode, sender).map_err(|message| ProjectError::Io {
+        path: project.root.display().to_string(),
+        source: std::io::Error::other(message),
+    })?;
+    let mut known_copies: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let reindex = |known_copies: &mut std::collections::HashSet<String>, first: bool| -> Vec<Change> {
+        let report = {
+            let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            index(project, &mut store)
+        };
+        match report {
+            Ok(report) => changes_with_conflicts(report, known_copies, first),
+            Err(error) => vec![Change {
+                kind: ChangeKind::Error,
+                rel_path: String::new(),
+                id: None,
+                from: None,
+                message: Some(error.to_string()),
+            }],
+        }
+    };
+    let initial = reindex(&mut known_copies, true);
+    emit(initial);
+    let mut last_reconcile = Instant::now();
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        match receiver.recv_timeout(std::time::Duration::from_millis(250)) {
+            Ok(sync::WatchSignal::Paths(_)) => {
+                // Coalesce whatever else is already queued into this run.
+                while receiver.try_recv().is_ok() {}
+                let changes = reindex(&mut known_copies, false);
+                last_reconcile = Instant::now();
+                if !changes.is_empty() {
+                    emit(changes);
+                }
+            }
+            Ok(sync::WatchSignal::Error(message)) => {
+                emit(vec![Change {
+                    kind: ChangeKind::Error,
+                    rel_path: String::new(),
+                    id: None,
+                    from: None,
+                    message: Some(message),
+                }]);
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if last_reconcile.elapsed() >= RECONCILE_EVERY {
+                    let changes = reindex(&mut known_copies, false);
+                    last_reconcile = Instant::now();
+                    if !changes.is_empty() {
+                        emit(changes);
+                    }
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    Ok(())
+}
+
+/// The report's changes, plus a `conflict` for each new sync-tool conflict copy and each changed
+/// file that holds git conflict markers.
+fn changes_with_conflicts(
+    report: IndexReport,
+    known_copies: &mut std::collections::HashSet<String>,
+    report_existing: bool,
+) -> Vec<Change> {
+    let mut changes = report.changes;
+    for change in &mut changes {
+        let has_markers =
+            report.issues.iter().any(|issue| issue.rel_path == change.rel_path && issue.code == "merge-conflict");
+        if has_markers && matches!(change.kind, ChangeKind::Changed | ChangeKind::Added) {
+            change.kind = ChangeKind::Conflict;
+            change.message = Some(format!("{} holds unresolved merge conflict markers", change.rel_path));
+        }
+    }
+    let present: std::collections::HashSet<String> =
+        report.conflict_copies.iter().map(|(copy, _)| copy.clone()).collect();
+    for (copy, original) in &report.conflict_copies {
+        if known_copies.insert(copy.clone()) || report_existing {
+            changes.push(Change {
+                kind: ChangeKind::Conflict,
+                rel_path: copy.clone(),
+                id: None,
+                from: Some(original.clone()),
+                message: Some(format!("a sync tool made a conflict copy of {original}: {copy}")),
+            });
+        }
+    }
+    known_copies.retain(|copy| present.contains(copy));
+    changes
 }

@@ -64,16 +64,9 @@ fn parser_options() -> Options {
 fn doc_links<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
     let mut inside_doc_link = false;
     events.map(move |event| match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            ..
-        }) if is_doc_link(link_type, &dest_url) => {
+        Event::Start(Tag::Link { link_type, dest_url, .. }) if is_doc_link(link_type, &dest_url) => {
             inside_doc_link = true;
-            let doc_id = dest_url
-                .strip_prefix(SEAM_LINK_SCHEME)
-                .unwrap_or(&dest_url)
-                .trim();
+            let doc_id = dest_url.strip_prefix(SEAM_LINK_SCHEME).unwrap_or(&dest_url).trim();
             let mut html = String::from("<a href=\"#doc/");
             push_escaped_str(&mut html, doc_id);
             html.push_str("\" data-doc-link=\"");
@@ -95,16 +88,12 @@ fn is_doc_link(link_type: LinkType, dest_url: &str) -> bool {
 
 /// Prefixes footnote names so their anchors are `#fn-NAME` / `id="fn-NAME"`, the only ids the
 /// sanitizer lets through.
-fn prefixed_footnotes<'a>(
-    events: impl Iterator<Item = Event<'a>>,
-) -> impl Iterator<Item = Event<'a>> {
+fn prefixed_footnotes<'a>(events: impl Iterator<Item = Event<'a>>) -> impl Iterator<Item = Event<'a>> {
     events.map(|event| match event {
-        Event::FootnoteReference(name) => {
-            Event::FootnoteReference(CowStr::from(format!("{FOOTNOTE_ID_PREFIX}{name}")))
+        Event::FootnoteReference(name) => Event::FootnoteReference(CowStr::from(format!("{FOOTNOTE_ID_PREFIX}{name}"))),
+        Event::Start(Tag::FootnoteDefinition(name)) => {
+            Event::Start(Tag::FootnoteDefinition(CowStr::from(format!("{FOOTNOTE_ID_PREFIX}{name}"))))
         }
-        Event::Start(Tag::FootnoteDefinition(name)) => Event::Start(Tag::FootnoteDefinition(
-            CowStr::from(format!("{FOOTNOTE_ID_PREFIX}{name}")),
-        )),
         other => other,
     })
 }
@@ -127,18 +116,12 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Narrows the attributes added to the sanitizer's allow-list to the values the renderer emits.
-fn allowed_attribute_value<'u>(
-    element: &str,
-    attribute: &str,
-    value: &'u str,
-) -> Option<Cow<'u, str>> {
+fn allowed_attribute_value<'u>(element: &str, attribute: &str, value: &'u str) -> Option<Cow<'u, str>> {
     let allowed = match (element, attribute) {
         ("input", "type") => value == "checkbox",
         ("code", "class") => {
             value.starts_with("language-")
-                && value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.'))
+                && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '.'))
         }
         ("sup", "class") => matches!(value, "footnote-reference" | "footnote-definition-label"),
         ("div", "class") => value == "footnote-definition",
@@ -171,10 +154,7 @@ mod tests {
 
     #[test]
     fn snippet_marks_are_balanced_and_text_is_escaped() {
-        assert_eq!(
-            snippet_html("a \u{2}<b>\u{3} & \u{3}c\u{2}d"),
-            "a <mark>&lt;b&gt;</mark> &amp; c<mark>d</mark>"
-        );
+        assert_eq!(snippet_html("a \u{2}<b>\u{3} & \u{3}c\u{2}d"), "a <mark>&lt;b&gt;</mark> &amp; c<mark>d</mark>");
     }
 
     #[test]

@@ -95,32 +95,23 @@ pub fn plan(known: &HashMap<String, FileState>, disk: &[DiskEntry], options: Pla
     let mut documents: HashSet<&str> = HashSet::new();
     for entry in disk {
         match conflict_copy_original(&entry.rel_path, &disk_paths) {
-            Some(original) => result
-                .conflict_copies
-                .push((entry.rel_path.clone(), original)),
+            Some(original) => result.conflict_copies.push((entry.rel_path.clone(), original)),
             None => {
                 documents.insert(entry.rel_path.as_str());
-                let unchanged = known.get(&entry.rel_path).is_some_and(|state| {
-                    state.size == entry.size && state.mtime_ns == entry.mtime_ns
-                });
+                let unchanged = known
+                    .get(&entry.rel_path)
+                    .is_some_and(|state| state.size == entry.size && state.mtime_ns == entry.mtime_ns);
                 if !unchanged {
                     result.read.push(entry.rel_path.clone());
                 }
             }
         }
     }
-    let mut vanished: Vec<String> = known
-        .keys()
-        .filter(|path| !documents.contains(path.as_str()))
-        .cloned()
-        .collect();
+    let mut vanished: Vec<String> = known.keys().filter(|path| !documents.contains(path.as_str())).cloned().collect();
     vanished.sort();
     let too_many = known.len() >= MASS_DELETION_MIN_KNOWN && vanished.len() * 2 > known.len();
     if !vanished.is_empty() && (options.root_missing || too_many) && !options.allow_mass_deletion {
-        result.held_deletions = Some(HeldDeletions {
-            vanished: vanished.len(),
-            known: known.len(),
-        });
+        result.held_deletions = Some(HeldDeletions { vanished: vanished.len(), known: known.len() });
     } else {
         result.remove = vanished;
     }
@@ -133,8 +124,7 @@ static DROPBOX_OR_NEXTCLOUD: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^(?P<stem>.+?) \((?:[^()]*'s )?conflicted copy[^()]*\)$").ok());
 static SYNCTHING: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^(?P<stem>.+?)\.sync-conflict-\d{8}-\d{6}(?:-[A-Z0-9]+)?$").ok());
-static NUMBERED_COPY: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(?P<stem>.+?) \(\d+\)$").ok());
+static NUMBERED_COPY: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^(?P<stem>.+?) \(\d+\)$").ok());
 static DEVICE_SUFFIX: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^(?P<stem>.+?)-(?P<device>[A-Z0-9]+(?:-[A-Z0-9]+)*)$").ok());
 
@@ -198,11 +188,7 @@ const DEBOUNCE: Duration = Duration::from_millis(40);
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let relative = path.strip_prefix(root).ok()?;
-    let text = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/");
+    let text = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
     let hidden = text.split('/').any(|part| part.starts_with('.'));
     (!hidden && !text.is_empty()).then_some(text)
 }
@@ -210,11 +196,7 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
 /// Watches `root` recursively and sends debounced signals. Seam's own temporary files and
 /// everything under hidden folders are filtered out here; whether a change is Seam's own write
 /// is decided by the index (its size, mtime and hash are already in the store).
-pub fn watch(
-    root: &Path,
-    mode: WatchMode,
-    sender: mpsc::Sender<WatchSignal>,
-) -> Result<Watcher, String> {
+pub fn watch(root: &Path, mode: WatchMode, sender: mpsc::Sender<WatchSignal>) -> Result<Watcher, String> {
     use notify_debouncer_full::notify::{self, RecursiveMode};
     use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, RecommendedCache};
 
@@ -238,39 +220,27 @@ pub fn watch(
                     WatchSignal::Paths(paths)
                 }
             }
-            Err(errors) => WatchSignal::Error(
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            ),
+            Err(errors) => WatchSignal::Error(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")),
         };
         let _ = sender.send(signal);
     };
     let watch_error = |error: notify::Error| format!("cannot watch {}: {error}", root.display());
     match mode {
         WatchMode::Native => {
-            let mut debouncer =
-                new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(
-                    DEBOUNCE,
-                    None,
-                    handler,
-                    RecommendedCache::new(),
-                    notify::Config::default(),
-                )
-                .map_err(watch_error)?;
-            debouncer
-                .watch(root, RecursiveMode::Recursive)
-                .map_err(watch_error)?;
-            Ok(Watcher {
-                _debouncer: Box::new(debouncer),
-            })
+            let mut debouncer = new_debouncer_opt::<_, notify::RecommendedWatcher, RecommendedCache>(
+                DEBOUNCE,
+                None,
+                handler,
+                RecommendedCache::new(),
+                notify::Config::default(),
+            )
+            .map_err(watch_error)?;
+            debouncer.watch(root, RecursiveMode::Recursive).map_err(watch_error)?;
+            Ok(Watcher { _debouncer: Box::new(debouncer) })
         }
         WatchMode::Poll => {
-            let config = notify::Config::default()
-                .with_poll_interval(Duration::from_secs(2))
-                .with_compare_contents(false);
+            let config =
+                notify::Config::default().with_poll_interval(Duration::from_secs(2)).with_compare_contents(false);
             let mut debouncer = new_debouncer_opt::<_, notify::PollWatcher, RecommendedCache>(
                 DEBOUNCE,
                 None,
@@ -279,12 +249,8 @@ pub fn watch(
                 config,
             )
             .map_err(watch_error)?;
-            debouncer
-                .watch(root, RecursiveMode::Recursive)
-                .map_err(watch_error)?;
-            Ok(Watcher {
-                _debouncer: Box::new(debouncer),
-            })
+            debouncer.watch(root, RecursiveMode::Recursive).map_err(watch_error)?;
+            Ok(Watcher { _debouncer: Box::new(debouncer) })
         }
     }
 }
@@ -294,58 +260,33 @@ mod tests {
     use super::*;
 
     fn state(size: u64, mtime_ns: i64) -> FileState {
-        FileState {
-            size,
-            mtime_ns,
-            hash: format!("h{size}"),
-        }
+        FileState { size, mtime_ns, hash: format!("h{size}") }
     }
 
     fn entry(path: &str, size: u64, mtime_ns: i64) -> DiskEntry {
-        DiskEntry {
-            rel_path: path.to_string(),
-            size,
-            mtime_ns,
-        }
+        DiskEntry { rel_path: path.to_string(), size, mtime_ns }
     }
 
     #[test]
     fn conflict_copies_are_recognised() {
-        let existing: HashSet<&str> = [
-            "contracts/api.md",
-            "contracts/api (1).md",
-            "contracts/api-LAPTOP7.md",
-            "contracts/ticket-routing-api.md",
-        ]
-        .into();
+        let existing: HashSet<&str> =
+            ["contracts/api.md", "contracts/api (1).md", "contracts/api-LAPTOP7.md", "contracts/ticket-routing-api.md"]
+                .into();
         let check = |path: &str| conflict_copy_original(path, &existing);
         assert_eq!(
             check("contracts/api (Ana Ruiz's conflicted copy 2026-11-20).md").as_deref(),
             Some("contracts/api.md")
         );
-        assert_eq!(
-            check("contracts/api (conflicted copy 2026-11-20 101500).md").as_deref(),
-            Some("contracts/api.md")
-        );
+        assert_eq!(check("contracts/api (conflicted copy 2026-11-20 101500).md").as_deref(), Some("contracts/api.md"));
         assert_eq!(
             check("contracts/api.sync-conflict-20261120-101500-ABCDEFG.md").as_deref(),
             Some("contracts/api.md")
         );
-        assert_eq!(
-            check("contracts/api (1).md").as_deref(),
-            Some("contracts/api.md")
-        );
-        assert_eq!(
-            check("contracts/api-LAPTOP7.md").as_deref(),
-            Some("contracts/api.md")
-        );
+        assert_eq!(check("contracts/api (1).md").as_deref(), Some("contracts/api.md"));
+        assert_eq!(check("contracts/api-LAPTOP7.md").as_deref(), Some("contracts/api.md"));
         // Ordinary names stay documents.
         assert_eq!(check("contracts/ticket-routing-api.md"), None);
-        assert_eq!(
-            check("contracts/other (1).md"),
-            None,
-            "no original beside it"
-        );
+        assert_eq!(check("contracts/other (1).md"), None, "no original beside it");
         assert_eq!(check("contracts/api.md"), None);
     }
 
@@ -376,41 +317,17 @@ mod tests {
 
     #[test]
     fn planner_holds_mass_deletions_and_a_missing_root() {
-        let known: HashMap<String, FileState> = (0..10)
-            .map(|index| (format!("doc{index}.md"), state(index, index as i64)))
-            .collect();
-        let disk: Vec<DiskEntry> = (0..4)
-            .map(|index| entry(&format!("doc{index}.md"), index, index as i64))
-            .collect();
+        let known: HashMap<String, FileState> =
+            (0..10).map(|index| (format!("doc{index}.md"), state(index, index as i64))).collect();
+        let disk: Vec<DiskEntry> = (0..4).map(|index| entry(&format!("doc{index}.md"), index, index as i64)).collect();
         let held = plan(&known, &disk, PlanOptions::default());
         assert!(held.remove.is_empty());
-        assert_eq!(
-            held.held_deletions,
-            Some(HeldDeletions {
-                vanished: 6,
-                known: 10
-            })
-        );
-        let allowed = plan(
-            &known,
-            &disk,
-            PlanOptions {
-                allow_mass_deletion: true,
-                ..PlanOptions::default()
-            },
-        );
+        assert_eq!(held.held_deletions, Some(HeldDeletions { vanished: 6, known: 10 }));
+        let allowed = plan(&known, &disk, PlanOptions { allow_mass_deletion: true, ..PlanOptions::default() });
         assert_eq!(allowed.remove.len(), 6);
-        let one_gone: Vec<DiskEntry> = (0..9)
-            .map(|index| entry(&format!("doc{index}.md"), index, index as i64))
-            .collect();
-        let root_missing = plan(
-            &known,
-            &one_gone,
-            PlanOptions {
-                root_missing: true,
-                ..PlanOptions::default()
-            },
-        );
+        let one_gone: Vec<DiskEntry> =
+            (0..9).map(|index| entry(&format!("doc{index}.md"), index, index as i64)).collect();
+        let root_missing = plan(&known, &one_gone, PlanOptions { root_missing: true, ..PlanOptions::default() });
         assert!(root_missing.remove.is_empty());
     }
 }

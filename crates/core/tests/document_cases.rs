@@ -13,17 +13,12 @@ use seam_core::document::edit::{set_value, NewValue};
 use seam_core::document::parse_document;
 
 fn cases(folder: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/cases")
-        .join(folder);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(folder);
     let mut found: Vec<PathBuf> = fs::read_dir(&dir)
         .expect("case folder exists")
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| {
-            let name = path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             name.ends_with(".md") && !name.contains(".expected")
         })
         .collect();
@@ -45,18 +40,12 @@ fn check(expected_path: &Path, actual: &[u8], failures: &mut Vec<String>) {
             String::from_utf8_lossy(&expected),
             String::from_utf8_lossy(actual)
         )),
-        Err(_) => failures.push(format!(
-            "{} is missing (run with UPDATE_EXPECT=1)",
-            expected_path.display()
-        )),
+        Err(_) => failures.push(format!("{} is missing (run with UPDATE_EXPECT=1)", expected_path.display())),
     }
 }
 
 fn sibling(case: &Path, suffix: &str) -> PathBuf {
-    let stem = case
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default();
+    let stem = case.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
     case.with_file_name(format!("{stem}{suffix}"))
 }
 
@@ -65,12 +54,7 @@ fn set_cases() {
     let mut failures = Vec::new();
     for case in cases("set") {
         let original = fs::read(&case).expect("read case");
-        let rel_path = format!(
-            "requirements/{}",
-            case.file_name()
-                .and_then(|n| n.to_str())
-                .unwrap_or_default()
-        );
+        let rel_path = format!("requirements/{}", case.file_name().and_then(|n| n.to_str()).unwrap_or_default());
         let script = fs::read_to_string(sibling(&case, ".set")).unwrap_or_default();
         let mut text = String::from_utf8(original.clone()).expect("cases are UTF-8");
         let mut error = None;
@@ -86,21 +70,13 @@ fn set_cases() {
             }
         }
         match error {
-            Some(message) => check(
-                &sibling(&case, ".expected.err"),
-                format!("{message}\n").as_bytes(),
-                &mut failures,
-            ),
+            Some(message) => check(&sibling(&case, ".expected.err"), format!("{message}\n").as_bytes(), &mut failures),
             None if script.trim().is_empty() => {
                 if text.as_bytes() != original.as_slice() {
                     failures.push(format!("{}: round trip changed the file", case.display()));
                 }
             }
-            None => check(
-                &sibling(&case, ".expected.md"),
-                text.as_bytes(),
-                &mut failures,
-            ),
+            None => check(&sibling(&case, ".expected.md"), text.as_bytes(), &mut failures),
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -111,10 +87,7 @@ fn parse_cases() {
     let mut failures = Vec::new();
     for case in cases("parse") {
         let bytes = fs::read(&case).expect("read case");
-        let name = case
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
+        let name = case.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         let document = parse_document(&format!("contracts/{name}"), &bytes);
         let mut report = String::new();
         report.push_str(&format!(
@@ -127,20 +100,14 @@ fn parse_cases() {
         for issue in &document.issues {
             report.push_str(&format!(
                 "{} {}[{}] {}: {}\n",
-                issue
-                    .line
-                    .map_or_else(|| "-".to_string(), |line| line.to_string()),
+                issue.line.map_or_else(|| "-".to_string(), |line| line.to_string()),
                 issue.severity.as_str(),
                 issue.code,
                 issue.field.as_deref().unwrap_or("-"),
                 issue.message
             ));
         }
-        check(
-            &sibling(&case, ".expected"),
-            report.as_bytes(),
-            &mut failures,
-        );
+        check(&sibling(&case, ".expected"), report.as_bytes(), &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

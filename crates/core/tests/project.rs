@@ -18,11 +18,7 @@ fn example() -> (tempfile::TempDir, Project, Store) {
 }
 
 fn first_contract(project: &Project) -> String {
-    project
-        .document_paths()
-        .into_iter()
-        .find(|path| path.starts_with("contracts/"))
-        .expect("a contract")
+    project.document_paths().into_iter().find(|path| path.starts_with("contracts/")).expect("a contract")
 }
 
 #[test]
@@ -38,26 +34,14 @@ fn index_is_incremental_and_notices_changes_and_deletions() {
     let path = project.root.join(&contract);
     let text = fs::read_to_string(&path).expect("read");
     fs::write(&path, text.replace("status:", "status:  ")).expect("edit");
-    let removed = project
-        .document_paths()
-        .into_iter()
-        .find(|path| path.starts_with("meetings/"))
-        .expect("a meeting");
+    let removed = project.document_paths().into_iter().find(|path| path.starts_with("meetings/")).expect("a meeting");
     fs::remove_file(project.root.join(&removed)).expect("delete");
 
     let third = project::index(&project, &mut store).expect("reindex");
     assert_eq!(third.parsed, 1);
     assert_eq!(third.removed, 1);
-    assert!(store
-        .list(&Default::default())
-        .expect("list")
-        .iter()
-        .all(|row| row.rel_path != removed));
-    assert_eq!(
-        store.revisions(&removed).expect("revisions").len(),
-        1,
-        "history survives deletion"
-    );
+    assert!(store.list(&Default::default()).expect("list").iter().all(|row| row.rel_path != removed));
+    assert_eq!(store.revisions(&removed).expect("revisions").len(), 1, "history survives deletion");
     assert_eq!(store.revisions(&contract).expect("revisions").len(), 2);
 }
 
@@ -80,19 +64,12 @@ fn save_merges_with_a_change_made_on_disk_since_it_was_read() {
     let path = project.root.join(&contract);
     fs::write(&path, format!("{}\nTheir paragraph.\n", read.text)).expect("their write");
 
-    let saved = project::save(
-        &project,
-        Some(&mut store),
-        &status_edit(&contract, &read.hash, "retired"),
-    )
-    .expect("clean merge");
+    let saved =
+        project::save(&project, Some(&mut store), &status_edit(&contract, &read.hash, "retired")).expect("clean merge");
     assert!(saved.merged_with_disk);
     let on_disk = fs::read_to_string(&path).expect("read");
     assert!(on_disk.contains("status: retired"), "{on_disk}");
-    assert!(
-        on_disk.ends_with("Their paragraph.\n"),
-        "their edit is kept"
-    );
+    assert!(on_disk.ends_with("Their paragraph.\n"), "their edit is kept");
 }
 
 #[test]
@@ -102,11 +79,7 @@ fn overlapping_edits_are_a_conflict_and_nothing_is_written() {
     let contract = first_contract(&project);
     let read = project.read_document(&contract).expect("read");
     let path = project.root.join(&contract);
-    let status_line = read
-        .text
-        .lines()
-        .find(|line| line.starts_with("status:"))
-        .expect("status line");
+    let status_line = read.text.lines().find(|line| line.starts_with("status:")).expect("status line");
     let theirs = read.text.replacen(status_line, "status: superseded", 1);
     fs::write(&path, &theirs).expect("their write");
 
@@ -115,11 +88,7 @@ fn overlapping_edits_are_a_conflict_and_nothing_is_written() {
         Err(ProjectError::Conflict { rel_path, .. }) => assert_eq!(rel_path, contract),
         other => panic!("expected a conflict, got {other:?}"),
     }
-    assert_eq!(
-        fs::read_to_string(&path).expect("read"),
-        theirs,
-        "their edit is intact"
-    );
+    assert_eq!(fs::read_to_string(&path).expect("read"), theirs, "their edit is intact");
 
     // The merge view gets all three sides, and a resolved text saves against theirs.
     let sides = project::conflict_sides(&project, Some(&store), &request).expect("sides");
@@ -127,34 +96,15 @@ fn overlapping_edits_are_a_conflict_and_nothing_is_written() {
     assert!(sides.mine.contains("status: retired"));
     assert_eq!(sides.theirs, theirs);
     assert!(sides.merged.contains("<<<<<<<"));
-    let refused = project::save_resolved(
-        &project,
-        Some(&mut store),
-        &contract,
-        &sides.theirs_hash,
-        &sides.merged,
-    );
-    assert!(
-        matches!(refused, Err(ProjectError::Invalid { .. })),
-        "markers are not a resolution"
-    );
+    let refused = project::save_resolved(&project, Some(&mut store), &contract, &sides.theirs_hash, &sides.merged);
+    assert!(matches!(refused, Err(ProjectError::Invalid { .. })), "markers are not a resolution");
     let resolved = sides.mine.clone();
-    project::save_resolved(
-        &project,
-        Some(&mut store),
-        &contract,
-        &sides.theirs_hash,
-        &resolved,
-    )
-    .expect("resolved");
+    project::save_resolved(&project, Some(&mut store), &contract, &sides.theirs_hash, &resolved).expect("resolved");
     assert_eq!(fs::read_to_string(&path).expect("read"), resolved);
 
     // Without the base version (no store), Seam cannot merge and refuses.
     let stale = status_edit(&contract, &read.hash, "draft");
-    assert!(matches!(
-        project::save(&project, None, &stale),
-        Err(ProjectError::Conflict { .. })
-    ));
+    assert!(matches!(project::save(&project, None, &stale), Err(ProjectError::Conflict { .. })));
 }
 
 #[test]
@@ -166,15 +116,10 @@ fn save_writes_atomically_records_the_revision_and_leaves_no_temp_files() {
     let request = SaveRequest {
         rel_path: contract.clone(),
         base_hash: read.hash.clone(),
-        edits: vec![(
-            "title".to_string(),
-            NewValue::Text("Renamed: contract".to_string()),
-        )],
+        edits: vec![("title".to_string(), NewValue::Text("Renamed: contract".to_string()))],
         body: Some("New body.\n".to_string()),
     };
-    let saved = project::save(&project, Some(&mut store), &request)
-        .expect("save")
-        .document;
+    let saved = project::save(&project, Some(&mut store), &request).expect("save").document;
     let on_disk = fs::read_to_string(project.root.join(&contract)).expect("read");
     assert_eq!(on_disk, saved.text);
     assert!(on_disk.contains("title: \"Renamed: contract\""));
@@ -182,57 +127,31 @@ fn save_writes_atomically_records_the_revision_and_leaves_no_temp_files() {
     // Front matter other than the title line is byte-identical.
     let old_front = &read.text[..read.body_start];
     let new_front = &on_disk[..saved.body_start];
-    let differing: Vec<_> = old_front
-        .lines()
-        .zip(new_front.lines())
-        .filter(|(a, b)| a != b)
-        .collect();
+    let differing: Vec<_> = old_front.lines().zip(new_front.lines()).filter(|(a, b)| a != b).collect();
     assert_eq!(differing.len(), 1, "{differing:?}");
 
     let revisions = store.revisions(&contract).expect("revisions");
-    assert!(revisions
-        .iter()
-        .any(|revision| revision.hash == saved.hash && revision.origin == "written"));
+    assert!(revisions.iter().any(|revision| revision.hash == saved.hash && revision.origin == "written"));
     let leftovers: Vec<_> = fs::read_dir(project.root.join("contracts"))
         .expect("list")
         .flatten()
         .filter(|entry| entry.file_name().to_string_lossy().starts_with('.'))
         .collect();
-    assert!(
-        leftovers.is_empty(),
-        "temporary files left behind: {leftovers:?}"
-    );
+    assert!(leftovers.is_empty(), "temporary files left behind: {leftovers:?}");
 }
 
 #[test]
 fn paths_outside_the_project_are_refused() {
     let (dir, project, _store) = example();
     fs::write(dir.path().join("secret.md"), "---\nkind: contract\n---\n").expect("write outside");
-    for path in [
-        "../secret.md",
-        "/etc/passwd",
-        "contracts/../../secret.md",
-        "",
-    ] {
-        assert!(
-            matches!(
-                project.resolve(path),
-                Err(ProjectError::OutsideProject { .. })
-            ),
-            "{path} must be refused"
-        );
+    for path in ["../secret.md", "/etc/passwd", "contracts/../../secret.md", ""] {
+        assert!(matches!(project.resolve(path), Err(ProjectError::OutsideProject { .. })), "{path} must be refused");
     }
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(
-            dir.path().join("secret.md"),
-            project.root.join("contracts/link.md"),
-        )
-        .expect("symlink");
-        assert!(matches!(
-            project.read_document("contracts/link.md"),
-            Err(ProjectError::OutsideProject { .. })
-        ));
+        std::os::unix::fs::symlink(dir.path().join("secret.md"), project.root.join("contracts/link.md"))
+            .expect("symlink");
+        assert!(matches!(project.read_document("contracts/link.md"), Err(ProjectError::OutsideProject { .. })));
     }
 }
 
@@ -241,14 +160,8 @@ fn discovery_walks_upwards_and_reports_non_projects() {
     let (dir, project, _store) = example();
     let found = Project::discover(&project.root.join("contracts")).expect("discover");
     assert_eq!(found.root, project.root);
-    assert!(matches!(
-        Project::discover(dir.path()),
-        Err(ProjectError::NotAProject { .. })
-    ));
-    assert!(matches!(
-        Project::discover(Path::new("/no/such/place")),
-        Err(ProjectError::NoSuchFolder { .. })
-    ));
+    assert!(matches!(Project::discover(dir.path()), Err(ProjectError::NotAProject { .. })));
+    assert!(matches!(Project::discover(Path::new("/no/such/place")), Err(ProjectError::NoSuchFolder { .. })));
     fs::write(project.root.join("seam.toml"), "[project\nname = 1\n").expect("break config");
     match Project::open(&project.root) {
         Err(ProjectError::BadConfig { path, .. }) => {

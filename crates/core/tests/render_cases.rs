@@ -27,16 +27,10 @@ fn render_cases() {
             continue;
         }
         let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|error| {
-            panic!(
-                "{}: {error}; run with UPDATE_EXPECT=1 to create it",
-                expected_path.display()
-            )
+            panic!("{}: {error}; run with UPDATE_EXPECT=1 to create it", expected_path.display())
         });
         if actual != expected {
-            failures.push(format!(
-                "{}\n--- expected\n{expected}\n--- actual\n{actual}",
-                input_path.display()
-            ));
+            failures.push(format!("{}\n--- expected\n{expected}\n--- actual\n{actual}", input_path.display()));
         }
     }
     assert!(

@@ -51,11 +51,7 @@ fn default_target_dir() -> Option<PathBuf> {
 pub fn find_app_binary() -> PathBuf {
     if let Some(explicit) = std::env::var_os("SEAM_APP_BIN").filter(|path| !path.is_empty()) {
         let explicit = PathBuf::from(explicit);
-        assert!(
-            explicit.is_file(),
-            "SEAM_APP_BIN points at {}, which is not a file",
-            explicit.display()
-        );
+        assert!(explicit.is_file(), "SEAM_APP_BIN points at {}, which is not a file", explicit.display());
         return absolute(&explicit);
     }
     let mut candidates = Vec::new();
@@ -74,11 +70,7 @@ pub fn find_app_binary() -> PathBuf {
         None => panic!(
             "the app binary is missing; looked for: {}. Run `cargo build -p seam-app` first \
              (scripts/test.sh does), or point SEAM_APP_BIN at it.",
-            candidates
-                .iter()
-                .map(|candidate| candidate.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            candidates.iter().map(|candidate| candidate.display().to_string()).collect::<Vec<_>>().join(", ")
         ),
     }
 }
@@ -91,13 +83,9 @@ pub fn find_tauri_driver() -> PathBuf {
         .unwrap_or_default()
         .into_iter()
         .map(|dir| dir.join("tauri-driver"));
-    let in_cargo_home = std::env::var_os("HOME")
-        .map(|home| PathBuf::from(home).join(".cargo/bin/tauri-driver"))
-        .into_iter();
-    match on_path
-        .chain(in_cargo_home)
-        .find(|candidate| candidate.is_file())
-    {
+    let in_cargo_home =
+        std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo/bin/tauri-driver")).into_iter();
+    match on_path.chain(in_cargo_home).find(|candidate| candidate.is_file()) {
         Some(found) => found,
         None => panic!(
             "tauri-driver is not on PATH nor in ~/.cargo/bin; install it with \
@@ -107,16 +95,13 @@ pub fn find_tauri_driver() -> PathBuf {
 }
 
 fn absolute(path: &Path) -> PathBuf {
-    fs::canonicalize(path)
-        .unwrap_or_else(|error| panic!("cannot resolve {}: {error}", path.display()))
+    fs::canonicalize(path).unwrap_or_else(|error| panic!("cannot resolve {}: {error}", path.display()))
 }
 
 /// Copies a directory tree (files and folders; the example has no symlinks).
 pub fn copy_dir_recursive(from: &Path, to: &Path) {
-    fs::create_dir_all(to)
-        .unwrap_or_else(|error| panic!("cannot create {}: {error}", to.display()));
-    let entries = fs::read_dir(from)
-        .unwrap_or_else(|error| panic!("cannot list {}: {error}", from.display()));
+    fs::create_dir_all(to).unwrap_or_else(|error| panic!("cannot create {}: {error}", to.display()));
+    let entries = fs::read_dir(from).unwrap_or_else(|error| panic!("cannot list {}: {error}", from.display()));
     for entry in entries {
         let entry = entry.unwrap_or_else(|error| panic!("cannot list {}: {error}", from.display()));
         let source = entry.path();
@@ -125,11 +110,7 @@ pub fn copy_dir_recursive(from: &Path, to: &Path) {
             copy_dir_recursive(&source, &destination);
         } else {
             fs::copy(&source, &destination).unwrap_or_else(|error| {
-                panic!(
-                    "cannot copy {} to {}: {error}",
-                    source.display(),
-                    destination.display()
-                )
+                panic!("cannot copy {} to {}: {error}", source.display(), destination.display())
             });
         }
     }
@@ -139,10 +120,7 @@ pub fn copy_dir_recursive(from: &Path, to: &Path) {
 /// tauri-driver binds it; unlikely enough for a test.
 fn free_port() -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind an ephemeral port on 127.0.0.1");
-    listener
-        .local_addr()
-        .expect("local address of a bound listener")
-        .port()
+    listener.local_addr().expect("local address of a bound listener").port()
 }
 
 /// One `GET /status` over plain HTTP/1.0; true when the driver answers 200.
@@ -161,10 +139,7 @@ fn driver_answers_status(port: u16) -> bool {
 }
 
 fn timestamp_millis() -> u128 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_millis())
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|elapsed| elapsed.as_millis()).unwrap_or(0)
 }
 
 /// A running app: tauri-driver (with WebKitWebDriver and the app under it), a WebDriver session,
@@ -191,17 +166,14 @@ impl AppSession {
         let app_binary = find_app_binary();
         let tauri_driver_binary = find_tauri_driver();
 
-        let temp_root = tempfile::Builder::new()
-            .prefix("seam-e2e-")
-            .tempdir()
-            .expect("create a temp dir for the e2e session");
+        let temp_root =
+            tempfile::Builder::new().prefix("seam-e2e-").tempdir().expect("create a temp dir for the e2e session");
         let root = absolute(temp_root.path());
         let project_dir = root.join("Example project");
         copy_dir_recursive(&workspace_root().join("assets/example"), &project_dir);
         let isolated = |name: &str| {
             let dir = root.join(name);
-            fs::create_dir_all(&dir)
-                .unwrap_or_else(|error| panic!("cannot create {}: {error}", dir.display()));
+            fs::create_dir_all(&dir).unwrap_or_else(|error| panic!("cannot create {}: {error}", dir.display()));
             dir
         };
         let home = isolated("home");
@@ -233,9 +205,7 @@ impl AppSession {
             .stdout(Stdio::from(log_file))
             .stderr(Stdio::from(log_file_for_stderr))
             .spawn()
-            .unwrap_or_else(|error| {
-                panic!("cannot start {}: {error}", tauri_driver_binary.display())
-            });
+            .unwrap_or_else(|error| panic!("cannot start {}: {error}", tauri_driver_binary.display()));
 
         let mut session = AppSession {
             label: label.to_owned(),
@@ -255,9 +225,8 @@ impl AppSession {
                 "args": [project_dir.to_string_lossy()],
             }),
         );
-        let driver = WebDriver::builder(format!("http://127.0.0.1:{port}"), capabilities)
-            .request_timeout(REQUEST_TIMEOUT)
-            .await;
+        let driver =
+            WebDriver::builder(format!("http://127.0.0.1:{port}"), capabilities).request_timeout(REQUEST_TIMEOUT).await;
         match driver {
             Ok(driver) => session.driver = Some(driver),
             Err(error) => session.fail_without_window(&format!(
@@ -323,10 +292,7 @@ impl AppSession {
                 Err(seen) => seen,
             };
             if Instant::now() > deadline {
-                self.fail(&format!(
-                    "timed out after {timeout:?} waiting for {what}; last seen: {last_seen}"
-                ))
-                .await;
+                self.fail(&format!("timed out after {timeout:?} waiting for {what}; last seen: {last_seen}")).await;
             }
             tokio::time::sleep(POLL_INTERVAL).await;
         }
@@ -335,14 +301,9 @@ impl AppSession {
     /// Waits until at least one element matches `css` and returns the first.
     pub async fn wait_for(&self, css: &str) -> WebElement {
         let driver = self.driver();
-        self.wait_until(&format!("`{css}`"), WAIT_TIMEOUT, async || {
-            match driver.find_all(By::Css(css)).await {
-                Ok(elements) => elements
-                    .into_iter()
-                    .next()
-                    .ok_or_else(|| "no match".to_owned()),
-                Err(error) => Err(error.to_string()),
-            }
+        self.wait_until(&format!("`{css}`"), WAIT_TIMEOUT, async || match driver.find_all(By::Css(css)).await {
+            Ok(elements) => elements.into_iter().next().ok_or_else(|| "no match".to_owned()),
+            Err(error) => Err(error.to_string()),
         })
         .await
     }
@@ -366,13 +327,8 @@ impl AppSession {
     /// Saves a screenshot of the window into the artifacts folder and returns its path.
     pub async fn screenshot(&self, file_name: &str) -> Result<PathBuf, String> {
         let path = artifacts_dir().join(file_name);
-        let png = self
-            .driver()
-            .screenshot_as_png()
-            .await
-            .map_err(|error| format!("screenshot failed: {error}"))?;
-        fs::write(&path, png)
-            .map_err(|error| format!("cannot write {}: {error}", path.display()))?;
+        let png = self.driver().screenshot_as_png().await.map_err(|error| format!("screenshot failed: {error}"))?;
+        fs::write(&path, png).map_err(|error| format!("cannot write {}: {error}", path.display()))?;
         Ok(path)
     }
 
@@ -380,10 +336,7 @@ impl AppSession {
     /// panics with their paths.
     pub async fn fail(&self, message: &str) -> ! {
         let stamp = timestamp_millis();
-        let screenshot = match self
-            .screenshot(&format!("{}-failure-{stamp}.png", self.label))
-            .await
-        {
+        let screenshot = match self.screenshot(&format!("{}-failure-{stamp}.png", self.label)).await {
             Ok(path) => format!("screenshot: {}", path.display()),
             Err(error) => format!("no screenshot ({error})"),
         };
@@ -487,10 +440,7 @@ pub fn front_matter_len(bytes: &[u8]) -> Option<usize> {
 /// Decodes a single- or double-quoted YAML flow scalar (the whole of `text`), or None when it
 /// is not one. Handles the escapes a title can contain.
 pub fn decode_quoted_yaml_scalar(text: &str) -> Option<String> {
-    if let Some(inner) = text
-        .strip_prefix('\'')
-        .and_then(|rest| rest.strip_suffix('\''))
-    {
+    if let Some(inner) = text.strip_prefix('\'').and_then(|rest| rest.strip_suffix('\'')) {
         if inner.replace("''", "").contains('\'') {
             return None;
         }
@@ -520,13 +470,11 @@ pub fn decode_quoted_yaml_scalar(text: &str) -> Option<String> {
 pub fn front_matter_value(bytes: &[u8], key: &str) -> Option<String> {
     let front_matter = &bytes[..front_matter_len(bytes)?];
     let prefix = format!("{key}:");
-    lines_with_endings(front_matter)
-        .into_iter()
-        .find_map(|line| {
-            let line = String::from_utf8_lossy(without_line_ending(line));
-            let value = line.strip_prefix(&prefix)?.trim();
-            Some(decode_quoted_yaml_scalar(value).unwrap_or_else(|| value.to_owned()))
-        })
+    lines_with_endings(front_matter).into_iter().find_map(|line| {
+        let line = String::from_utf8_lossy(without_line_ending(line));
+        let value = line.strip_prefix(&prefix)?.trim();
+        Some(decode_quoted_yaml_scalar(value).unwrap_or_else(|| value.to_owned()))
+    })
 }
 
 #[cfg(test)]
@@ -543,14 +491,8 @@ mod tests {
 
     #[test]
     fn quoted_scalars_decode_and_plain_ones_do_not() {
-        assert_eq!(
-            decode_quoted_yaml_scalar("\"Edited: ETA API\"").as_deref(),
-            Some("Edited: ETA API")
-        );
-        assert_eq!(
-            decode_quoted_yaml_scalar("'It''s: here'").as_deref(),
-            Some("It's: here")
-        );
+        assert_eq!(decode_quoted_yaml_scalar("\"Edited: ETA API\"").as_deref(), Some("Edited: ETA API"));
+        assert_eq!(decode_quoted_yaml_scalar("'It''s: here'").as_deref(), Some("It's: here"));
         assert_eq!(decode_quoted_yaml_scalar("Edited: ETA API"), None);
         assert_eq!(decode_quoted_yaml_scalar("\"a\" b\""), None);
     }

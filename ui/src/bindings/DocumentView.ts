@@ -10,4 +10,8 @@ frontMatter: unknown, body: string,
 /**
  * Sanitized HTML of the body.
  */
-bodyHtml: string, baseHash: string, issues: Array<Issue>, readOnly: boolean, };
+bodyHtml: string, baseHash: string, issues: Array<Issue>, readOnly: boolean, 
+/**
+ * Something the user should know about this version, e.g. that a save merged a change made on disk.
+ */
+notice: string | null, };

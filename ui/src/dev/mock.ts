@@ -1,6 +1,9 @@
 // seam-dev-mock: a stand-in for the Rust shell when the UI runs in a plain browser (`npx vite`).
 // Imported only under `import.meta.env.DEV`, so it never reaches a production build.
 import { mockIPC } from "@tauri-apps/api/mocks";
+import { emit } from "@tauri-apps/api/event";
+import type { Change } from "../bindings/Change";
+import type { ConflictSides } from "../bindings/ConflictSides";
 import type { DocumentSummary } from "../bindings/DocumentSummary";
 import type { DocumentView } from "../bindings/DocumentView";
 import type { Issue } from "../bindings/Issue";
@@ -155,7 +158,84 @@ function view(doc: MockDoc): DocumentView {
     baseHash: `sha256:${doc.hash}`,
     issues: doc.issues,
     readOnly: doc.frontMatter === null,
+    notice: null,
   };
+}
+
+// ---- whole-file text, for the merge view --------------------------------------------------
+
+function yamlValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(yamlValue).join(", ")}]`;
+  if (value !== null && typeof value === "object")
+    return `{${Object.entries(value).map(([k, v]) => `${k}: ${yamlValue(v)}`).join(", ")}}`;
+  const text = String(value);
+  return /[:#]/.test(text) ? JSON.stringify(text) : text;
+}
+
+function fileText(fm: Record<string, unknown> | null, body: string): string {
+  if (fm === null) return body;
+  const lines = Object.entries(fm).map(([k, v]) => `${k}: ${yamlValue(v)}`);
+  return `---\n${lines.join("\n")}\n---\n${body}`;
+}
+
+/** Line-by-line three-way merge, good enough for the mock (same line counts, or one big conflict). */
+function merge3(base: string, mine: string, theirs: string): string {
+  const [b, m, t] = [base, mine, theirs].map((x) => x.split("\n"));
+  const block = (ours: string[], other: string[]) => ["<<<<<<< yours", ...ours, "=======", ...other, ">>>>>>> on disk"];
+  if (b.length !== m.length || b.length !== t.length) return block(m, t).join("\n");
+  const out: string[] = [];
+  b.forEach((line, i) => {
+    if (m[i] === t[i] || t[i] === line) out.push(m[i]);
+    else if (m[i] === line) out.push(t[i]);
+    else out.push(...block([m[i]], [t[i]]));
+  });
+  return out.join("\n");
+}
+
+function parseFile(doc: MockDoc, text: string): void {
+  const match = /^---\n([\s\S]*?)\n---\n?([\s\S]*)$/.exec(text);
+  if (!match || doc.frontMatter === null) {
+    doc.body = text;
+    return;
+  }
+  for (const line of match[1].split("\n")) {
+    const kv = /^(title|status|version): (.*)$/.exec(line);
+    if (kv) doc.frontMatter[kv[1]] = unyaml(kv[2]);
+  }
+  doc.body = match[2];
+}
+
+// Switches for screenshots and manual checks (also on window.seamMock).
+const flags = { conflictNextSave: false, mergeNextSave: false };
+const bases = new Map<string, { fm: Record<string, unknown> | null; body: string; hash: number }>();
+
+function snapshot(doc: MockDoc) {
+  return { fm: doc.frontMatter ? structuredClone(doc.frontMatter) : null, body: doc.body, hash: doc.hash };
+}
+
+/** A teammate's edit on disk: retitles the document and rewords its first body line. */
+function teammateEdit(doc: MockDoc): void {
+  if (!bases.has(`${doc.relPath}#${doc.hash}`)) bases.set(`${doc.relPath}#${doc.hash}`, snapshot(doc));
+  if (doc.frontMatter) doc.frontMatter.title = `${String(doc.frontMatter.title)} (reviewed)`;
+  const lines = doc.body.split("\n");
+  const at = lines.findIndex((l) => l.trim() !== "" && !l.startsWith("#"));
+  if (at >= 0) lines[at] = lines[at].replace(/\.$/, "") + " (measured on the Q3 holdout).";
+  doc.body = lines.join("\n");
+  doc.hash += 1;
+}
+
+function applyRequest(fm: Record<string, unknown> | null, body: string, request: SaveRequest) {
+  const next = fm ? structuredClone(fm) : null;
+  for (const edit of request.edits) if (next) next[edit.path] = unyaml(edit.value);
+  return fileText(next, request.body ?? body);
+}
+
+export async function emitChanges(changes: Change[]): Promise<void> {
+  await emit("project-changed", { changes });
+}
+
+export function change(kind: string, relPath: string, extra: Partial<Change> = {}): Change {
+  return { kind, relPath, id: null, from: null, message: null, ...extra };
 }
 
 function unyaml(value: string): unknown {
@@ -213,12 +293,44 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       console.debug("save_document", JSON.stringify(request));
       const doc = find(request.relPath);
       if (doc.frontMatter === null) fail("read_only", `${doc.relPath}:3: front matter does not parse; fix it in a text editor`);
+      if (flags.conflictNextSave) {
+        flags.conflictNextSave = false;
+        teammateEdit(doc);
+        fail("conflict", `${doc.relPath}: your edits overlap with changes made on disk; nothing was written`);
+      }
       if (request.baseHash !== `sha256:${doc.hash}`) fail("conflict", `${doc.relPath} changed on disk since you opened it`);
+      const merged = flags.mergeNextSave;
+      flags.mergeNextSave = false;
       for (const edit of request.edits) {
         if (edit.path === "title" && edit.value.includes("conflict")) fail("conflict", `${doc.relPath} changed on disk since you opened it (a teammate saved it 10 s ago)`);
         doc.frontMatter[edit.path] = unyaml(edit.value);
       }
       if (request.body !== null) doc.body = request.body;
+      if (merged) doc.body = doc.body.replace(/\n*$/, "\n\n> Ben: added the EU languages list to the appendix.\n");
+      doc.hash += 1;
+      return merged ? { ...view(doc), notice: "Merged with changes made on disk since you opened it" } : view(doc);
+    }
+    case "conflict_sides": {
+      const request = args.request as SaveRequest;
+      const doc = find(request.relPath);
+      const base = [...bases.entries()].find(([key]) => key === `${doc.relPath}#${request.baseHash.replace("sha256:", "")}`)?.[1];
+      const theirs = fileText(doc.frontMatter, doc.body);
+      const baseText = base ? fileText(base.fm, base.body) : null;
+      const mine = applyRequest(base?.fm ?? doc.frontMatter, base?.body ?? doc.body, request);
+      const sides: ConflictSides = {
+        relPath: doc.relPath,
+        base: new URLSearchParams(location.search).has("nobase") ? null : baseText,
+        mine,
+        theirs,
+        theirsHash: `sha256:${doc.hash}`,
+        merged: merge3(baseText ?? theirs, mine, theirs),
+      };
+      return sides;
+    }
+    case "save_resolved": {
+      const doc = find(String(args.relPath));
+      if (args.theirsHash !== `sha256:${doc.hash}`) fail("conflict", `${doc.relPath} changed on disk again`);
+      parseFile(doc, String(args.text));
       doc.hash += 1;
       return view(doc);
     }
@@ -249,7 +361,42 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
 }
 
 export function installMock(): void {
-  mockIPC((cmd, args) => handle(cmd, (args ?? {}) as Record<string, unknown>));
+  mockIPC((cmd, args) => handle(cmd, (args ?? {}) as Record<string, unknown>), { shouldMockEvents: true });
+  (window as unknown as { seamMock: unknown }).seamMock = { flags, docs, emitChanges, change, teammateEdit: (relPath: string) => teammateEdit(find(relPath)) };
+}
+
+/** `&external=<kind>` (changed | removed | renamed | held | sync-conflict) emits one batch about the
+ *  open document once it has loaded (after `&title` typing, if any); `&conflict` makes the next save
+ *  fail with `conflict` (a teammate edited the same lines); `&merged` makes it merge with a notice. */
+function driveExternal(params: URLSearchParams, relPath: string): void {
+  const kind = params.get("external");
+  if (!kind) return;
+  const doc = find(relPath);
+  setTimeout(() => {
+    const others = docs.filter((d) => d.relPath !== relPath);
+    switch (kind) {
+      case "changed":
+        teammateEdit(doc);
+        void emitChanges([change("changed", relPath, { id: str(doc.frontMatter?.id) })]);
+        break;
+      case "removed":
+        docs.splice(docs.indexOf(doc), 1);
+        void emitChanges([change("removed", relPath)]);
+        break;
+      case "renamed": {
+        const to = relPath.replace(/\.md$/, "-v2.md");
+        doc.relPath = to;
+        void emitChanges([change("renamed", to, { from: relPath })]);
+        break;
+      }
+      case "held":
+        void emitChanges([change("deletions-held", "datasets/", { message: `${others.length + 11} files disappeared at once (datasets/, meetings/). Seam kept them in its index and did not apply the deletions; check your sync tool.` })]);
+        break;
+      case "sync-conflict":
+        void emitChanges([change("conflict", "contracts/ticket-routing-api (conflicted copy 2026-11-21).md", { from: "contracts/ticket-routing-api.md", message: "contracts/ticket-routing-api (conflicted copy 2026-11-21).md: Dropbox made a conflict copy of the contract" })]);
+        break;
+    }
+  }, params.has("title") ? 400 : 150);
 }
 
 /** For screenshots: `?project&open=<relPath>` clicks that document once the list is shown,
@@ -259,6 +406,9 @@ export function driveFromUrl(): void {
   const open = params.get("open");
   const query = params.get("type");
   const title = params.get("title");
+  if (params.has("conflict")) flags.conflictNextSave = true;
+  if (params.has("merged")) flags.mergeNextSave = true;
+  let externalDone = false;
   const observer = new MutationObserver(() => {
     if (open && document.body.dataset.ready === "true") {
       const item = document.querySelector<HTMLElement>(`[data-testid="doc-item"][data-rel-path="${open}"]`);
@@ -274,6 +424,10 @@ export function driveFromUrl(): void {
         input.value = title;
         input.dispatchEvent(new Event("input", { bubbles: true }));
       }
+    }
+    if (open && !externalDone && document.body.dataset.docReady === open) {
+      externalDone = true;
+      driveExternal(params, open);
     }
     if (query && document.body.dataset.ready === "true") {
       const input = document.querySelector<HTMLInputElement>('[data-testid="search"]');

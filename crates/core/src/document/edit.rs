@@ -25,11 +25,7 @@ pub enum EditError {
     #[error("{rel_path} is read-only until its front matter is fixed: {reason}")]
     ReadOnly { rel_path: String, reason: String },
     #[error("value `{value}` for {path} is not a single-line YAML value: {reason}")]
-    BadValue {
-        path: String,
-        value: String,
-        reason: String,
-    },
+    BadValue { path: String, value: String, reason: String },
 }
 
 /// The new value of a field.
@@ -49,9 +45,7 @@ impl NewValue {
             if let Ok(Some(node)) = yaml::parse(text, 0, 1) {
                 let whole = node.start == 0 && node.end == text.trim_end().len();
                 let flow_or_scalar = match &node.value {
-                    NodeValue::Scalar { style, .. } => {
-                        !matches!(style, Style::Literal | Style::Folded)
-                    }
+                    NodeValue::Scalar { style, .. } => !matches!(style, Style::Literal | Style::Folded),
                     NodeValue::Sequence { flow, .. } | NodeValue::Mapping { flow, .. } => *flow,
                     NodeValue::Alias => false,
                 };
@@ -65,10 +59,7 @@ impl NewValue {
 }
 
 pub fn parse_path(path: &str) -> Result<Vec<Segment>, EditError> {
-    let bad = |reason: &str| EditError::BadPath {
-        path: path.to_string(),
-        reason: reason.to_string(),
-    };
+    let bad = |reason: &str| EditError::BadPath { path: path.to_string(), reason: reason.to_string() };
     let mut segments = Vec::new();
     let chars: Vec<char> = path.chars().collect();
     let mut position = 0;
@@ -76,21 +67,15 @@ pub fn parse_path(path: &str) -> Result<Vec<Segment>, EditError> {
     while position < chars.len() {
         let character = chars[position];
         if character == '[' {
-            let close = chars[position..]
-                .iter()
-                .position(|c| *c == ']')
-                .ok_or_else(|| bad("`[` without `]`"))?
-                + position;
+            let close =
+                chars[position..].iter().position(|c| *c == ']').ok_or_else(|| bad("`[` without `]`"))? + position;
             let inner: String = chars[position + 1..close].iter().collect();
             let inner = inner.trim();
             if let Ok(index) = inner.parse::<usize>() {
                 segments.push(Segment::Index(index));
             } else if let Some((key, value)) = inner.split_once('=') {
                 let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
-                segments.push(Segment::Select {
-                    key: key.trim().to_string(),
-                    value: value.to_string(),
-                });
+                segments.push(Segment::Select { key: key.trim().to_string(), value: value.to_string() });
             } else if inner.len() >= 2 && (inner.starts_with('"') && inner.ends_with('"')) {
                 segments.push(Segment::Key(inner[1..inner.len() - 1].to_string()));
             } else {
@@ -182,12 +167,7 @@ fn is_plain_safe(text: &str, in_flow: bool) -> bool {
     let Some(first) = text.chars().next() else {
         return false;
     };
-    if text.trim() != text
-        || text.contains('\n')
-        || text.contains(": ")
-        || text.contains(" #")
-        || text.ends_with(':')
-    {
+    if text.trim() != text || text.contains('\n') || text.contains(": ") || text.contains(" #") || text.ends_with(':') {
         return false;
     }
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) {
@@ -196,10 +176,7 @@ fn is_plain_safe(text: &str, in_flow: bool) -> bool {
     if in_flow && text.contains([',', '[', ']', '{', '}']) {
         return false;
     }
-    matches!(
-        yaml::resolve_plain_scalar(text),
-        serde_json::Value::String(_)
-    )
+    matches!(yaml::resolve_plain_scalar(text), serde_json::Value::String(_))
 }
 
 fn double_quoted(text: &str) -> String {
@@ -218,12 +195,7 @@ fn render_text(text: &str, style: Option<Style>, in_flow: bool) -> String {
 }
 
 /// The text to write for `value` where a node of `old_style` was (None when inserting).
-fn render_value(
-    value: &NewValue,
-    old_style: Option<Style>,
-    in_flow: bool,
-    path: &str,
-) -> Result<String, EditError> {
+fn render_value(value: &NewValue, old_style: Option<Style>, in_flow: bool, path: &str) -> Result<String, EditError> {
     match value {
         NewValue::Text(text) => Ok(render_text(text, old_style, in_flow)),
         NewValue::Yaml(text) => {
@@ -234,24 +206,14 @@ fn render_value(
             })?;
             match node.map(|node| node.value) {
                 // A plain string replacing a quoted one keeps the file's quoting style.
-                Some(NodeValue::Scalar {
-                    text: scalar,
-                    style: Style::Plain,
-                }) if matches!(
-                    yaml::resolve_plain_scalar(&scalar),
-                    serde_json::Value::String(_)
-                ) && matches!(old_style, Some(Style::SingleQuoted | Style::DoubleQuoted)) =>
+                Some(NodeValue::Scalar { text: scalar, style: Style::Plain })
+                    if matches!(yaml::resolve_plain_scalar(&scalar), serde_json::Value::String(_))
+                        && matches!(old_style, Some(Style::SingleQuoted | Style::DoubleQuoted)) =>
                 {
                     Ok(render_text(&scalar, old_style, in_flow))
                 }
-                Some(
-                    NodeValue::Sequence { flow: false, .. }
-                    | NodeValue::Mapping { flow: false, .. },
-                )
-                | Some(NodeValue::Scalar {
-                    style: Style::Literal | Style::Folded,
-                    ..
-                }) => Err(EditError::BadValue {
+                Some(NodeValue::Sequence { flow: false, .. } | NodeValue::Mapping { flow: false, .. })
+                | Some(NodeValue::Scalar { style: Style::Literal | Style::Folded, .. }) => Err(EditError::BadValue {
                     path: path.to_string(),
                     value: text.clone(),
                     reason: "write lists as `[a, b]` and mappings as `{key: value}`".to_string(),
@@ -282,30 +244,16 @@ enum Found<'a> {
 }
 
 fn locate<'a>(root: &'a Node, segments: &[Segment], path: &str) -> Result<Found<'a>, EditError> {
-    let not_found = |reason: String| EditError::NotFound {
-        path: path.to_string(),
-        reason,
-    };
-    let mut current = Located {
-        node: root,
-        key: None,
-        in_flow: false,
-    };
+    let not_found = |reason: String| EditError::NotFound { path: path.to_string(), reason };
+    let mut current = Located { node: root, key: None, in_flow: false };
     for (index, segment) in segments.iter().enumerate() {
         let node = current.node;
         let in_flow = current.in_flow
-            || matches!(
-                node.value,
-                NodeValue::Sequence { flow: true, .. } | NodeValue::Mapping { flow: true, .. }
-            );
+            || matches!(node.value, NodeValue::Sequence { flow: true, .. } | NodeValue::Mapping { flow: true, .. });
         let so_far = render_segments(&segments[..index]);
         current = match (segment, &node.value) {
             (Segment::Key(key), NodeValue::Mapping { .. }) => match node.entry(key) {
-                Some((key_node, value)) => Located {
-                    node: value,
-                    key: Some(key_node),
-                    in_flow,
-                },
+                Some((key_node, value)) => Located { node: value, key: Some(key_node), in_flow },
                 None => {
                     let mut rest = Vec::new();
                     for later in &segments[index..] {
@@ -320,39 +268,22 @@ fn locate<'a>(root: &'a Node, segments: &[Segment], path: &str) -> Result<Found<
                             }
                         }
                     }
-                    return Ok(Found::Missing {
-                        map: node,
-                        map_in_flow: current.in_flow,
-                        rest,
-                    });
+                    return Ok(Found::Missing { map: node, map_in_flow: current.in_flow, rest });
                 }
             },
-            (Segment::Index(position), NodeValue::Sequence { items, .. }) => {
-                match items.get(*position) {
-                    Some(item) => Located {
-                        node: item,
-                        key: None,
-                        in_flow,
-                    },
-                    None => {
-                        return Err(not_found(format!(
-                            "`{so_far}` (line {}) has {} items, no item {position}",
-                            node.line,
-                            items.len()
-                        )))
-                    }
+            (Segment::Index(position), NodeValue::Sequence { items, .. }) => match items.get(*position) {
+                Some(item) => Located { node: item, key: None, in_flow },
+                None => {
+                    return Err(not_found(format!(
+                        "`{so_far}` (line {}) has {} items, no item {position}",
+                        node.line,
+                        items.len()
+                    )))
                 }
-            }
+            },
             (Segment::Select { key, value }, NodeValue::Sequence { items, .. }) => {
-                match items
-                    .iter()
-                    .find(|item| item.get(key).and_then(Node::as_str) == Some(value.as_str()))
-                {
-                    Some(item) => Located {
-                        node: item,
-                        key: None,
-                        in_flow,
-                    },
+                match items.iter().find(|item| item.get(key).and_then(Node::as_str) == Some(value.as_str())) {
+                    Some(item) => Located { node: item, key: None, in_flow },
                     None => {
                         return Err(not_found(format!(
                             "`{so_far}` (line {}) has no item whose {key} is \"{value}\"",
@@ -366,15 +297,8 @@ fn locate<'a>(root: &'a Node, segments: &[Segment], path: &str) -> Result<Found<
                     Segment::Key(_) => "a mapping",
                     _ => "a list",
                 };
-                let here = if so_far.is_empty() {
-                    "the front matter".to_string()
-                } else {
-                    format!("`{so_far}`")
-                };
-                return Err(not_found(format!(
-                    "{here} (line {}) is not {wanted}",
-                    node.line
-                )));
+                let here = if so_far.is_empty() { "the front matter".to_string() } else { format!("`{so_far}`") };
+                return Err(not_found(format!("{here} (line {}) is not {wanted}", node.line)));
             }
         };
     }
@@ -385,9 +309,7 @@ fn line_end_after(text: &str, position: usize) -> usize {
     if position > 0 && text.as_bytes().get(position - 1) == Some(&b'\n') {
         return position;
     }
-    text[position..]
-        .find('\n')
-        .map_or(text.len(), |offset| position + offset + 1)
+    text[position..].find('\n').map_or(text.len(), |offset| position + offset + 1)
 }
 
 fn line_start_before(text: &str, position: usize) -> usize {
@@ -398,14 +320,9 @@ fn line_start_before(text: &str, position: usize) -> usize {
 /// editable (parsed front matter); nothing outside the value's bytes changes.
 pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<String, EditError> {
     let Some(root) = &document.tree else {
-        let reason = document.issues.first().map_or_else(
-            || "it has no front matter".to_string(),
-            |issue| issue.display(),
-        );
-        return Err(EditError::ReadOnly {
-            rel_path: document.rel_path.clone(),
-            reason,
-        });
+        let reason =
+            document.issues.first().map_or_else(|| "it has no front matter".to_string(), |issue| issue.display());
+        return Err(EditError::ReadOnly { rel_path: document.rel_path.clone(), reason });
     };
     let segments = parse_path(path)?;
     let text = &document.text;
@@ -414,36 +331,18 @@ pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<St
         Found::Existing(located) => {
             let node = located.node;
             match &node.value {
-                NodeValue::Scalar {
-                    style: style @ (Style::Literal | Style::Folded),
-                    ..
-                } => {
+                NodeValue::Scalar { style: style @ (Style::Literal | Style::Folded), .. } => {
                     let new = render_value(value, Some(*style), located.in_flow, path)?;
                     let keeps_newline = text[node.start..node.end].ends_with('\n');
-                    (
-                        node.start,
-                        node.end,
-                        if keeps_newline {
-                            format!("{new}{eol}")
-                        } else {
-                            new
-                        },
-                    )
+                    (node.start, node.end, if keeps_newline { format!("{new}{eol}") } else { new })
                 }
-                NodeValue::Scalar { style, .. } => (
-                    node.start,
-                    node.end,
-                    render_value(value, Some(*style), located.in_flow, path)?,
-                ),
-                NodeValue::Sequence { flow: true, .. }
-                | NodeValue::Mapping { flow: true, .. }
-                | NodeValue::Alias => (
-                    node.start,
-                    node.end,
-                    render_value(value, None, located.in_flow, path)?,
-                ),
-                NodeValue::Sequence { flow: false, .. }
-                | NodeValue::Mapping { flow: false, .. } => {
+                NodeValue::Scalar { style, .. } => {
+                    (node.start, node.end, render_value(value, Some(*style), located.in_flow, path)?)
+                }
+                NodeValue::Sequence { flow: true, .. } | NodeValue::Mapping { flow: true, .. } | NodeValue::Alias => {
+                    (node.start, node.end, render_value(value, None, located.in_flow, path)?)
+                }
+                NodeValue::Sequence { flow: false, .. } | NodeValue::Mapping { flow: false, .. } => {
                     let new = render_value(value, None, located.in_flow, path)?;
                     match located.key {
                         // `key:\n  - a\n  - b` becomes `key: [a, b]`; the text after the last
@@ -462,11 +361,7 @@ pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<St
                 }
             }
         }
-        Found::Missing {
-            map,
-            map_in_flow,
-            rest,
-        } => insert_key(text, map, map_in_flow, &rest, value, path, eol, root)?,
+        Found::Missing { map, map_in_flow, rest } => insert_key(text, map, map_in_flow, &rest, value, path, eol, root)?,
     };
     let mut new_text = String::with_capacity(text.len() + replacement.len());
     new_text.push_str(&text[..start]);
@@ -476,18 +371,11 @@ pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<St
     // The edit must leave a file that parses and holds the new value where it was asked.
     let check = parse_document(&document.rel_path, new_text.as_bytes());
     if check.tree.is_none() {
-        let reason = check
-            .issues
-            .first()
-            .map_or_else(String::new, |issue| issue.message.clone());
+        let reason = check.issues.first().map_or_else(String::new, |issue| issue.message.clone());
         let value_text = match value {
             NewValue::Yaml(text) | NewValue::Text(text) => text.clone(),
         };
-        return Err(EditError::BadValue {
-            path: path.to_string(),
-            value: value_text,
-            reason,
-        });
+        return Err(EditError::BadValue { path: path.to_string(), value: value_text, reason });
     }
     Ok(new_text)
 }
@@ -504,10 +392,7 @@ fn insert_key(
     root: &Node,
 ) -> Result<(usize, usize, String), EditError> {
     let NodeValue::Mapping { entries, flow } = &map.value else {
-        return Err(EditError::NotFound {
-            path: path.to_string(),
-            reason: "not a mapping".to_string(),
-        });
+        return Err(EditError::NotFound { path: path.to_string(), reason: "not a mapping".to_string() });
     };
     let in_flow = *flow || map_in_flow;
     let leaf = render_value(value, None, in_flow, path)?;
@@ -521,11 +406,7 @@ fn insert_key(
         let entry = format!("{}: {inner}", key_text(&rest[0]));
         let close = map.end.saturating_sub(1);
         let before = text[..close].trim_end();
-        let addition = if entries.is_empty() || before.ends_with('{') {
-            entry
-        } else {
-            format!(", {entry}")
-        };
+        let addition = if entries.is_empty() || before.ends_with('{') { entry } else { format!(", {entry}") };
         return Ok((close, close, addition));
     }
     // Block mapping: a new line at the entries' indentation.
@@ -544,11 +425,10 @@ fn insert_key(
     let after = if is_root {
         match order_of(&rest[0]) {
             Some(new_rank) => {
-                let predecessor = entries.iter().rev().find(|(key, _)| {
-                    key.as_str()
-                        .and_then(order_of)
-                        .is_some_and(|rank| rank < new_rank)
-                });
+                let predecessor = entries
+                    .iter()
+                    .rev()
+                    .find(|(key, _)| key.as_str().and_then(order_of).is_some_and(|rank| rank < new_rank));
                 match predecessor {
                     Some(entry) => Some(entry),
                     None => {
@@ -569,37 +449,21 @@ fn insert_key(
         None => line_end_after(text, map.end),
     };
     // A file whose last front matter line lacks a newline gets one before the new line.
-    let prefix = if at > 0 && !text[..at].ends_with('\n') {
-        eol
-    } else {
-        ""
-    };
+    let prefix = if at > 0 && !text[..at].ends_with('\n') { eol } else { "" };
     Ok((at, at, format!("{prefix}{lines}")))
 }
 
 /// Replaces the Markdown body, keeping the front matter bytes as they are.
 pub fn set_body(document: &Document, body: &str) -> Result<String, EditError> {
     if document.front_matter.is_none() || document.read_only {
-        let reason = document.issues.first().map_or_else(
-            || "it has no front matter".to_string(),
-            |issue| issue.display(),
-        );
-        return Err(EditError::ReadOnly {
-            rel_path: document.rel_path.clone(),
-            reason,
-        });
+        let reason =
+            document.issues.first().map_or_else(|| "it has no front matter".to_string(), |issue| issue.display());
+        return Err(EditError::ReadOnly { rel_path: document.rel_path.clone(), reason });
     }
     let mut text = String::with_capacity(document.body_start + body.len());
     text.push_str(&document.text[..document.body_start]);
-    if document.body_start == document.text.len()
-        && !document.text.ends_with('\n')
-        && !body.is_empty()
-    {
-        text.push_str(if document.text.contains("\r\n") {
-            "\r\n"
-        } else {
-            "\n"
-        });
+    if document.body_start == document.text.len() && !document.text.ends_with('\n') && !body.is_empty() {
+        text.push_str(if document.text.contains("\r\n") { "\r\n" } else { "\n" });
     }
     text.push_str(body);
     Ok(text)

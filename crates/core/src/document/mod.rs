@@ -43,12 +43,7 @@ pub struct Issue {
 }
 
 impl Issue {
-    pub fn error(
-        rel_path: &str,
-        code: &'static str,
-        line: Option<usize>,
-        message: impl Into<String>,
-    ) -> Issue {
+    pub fn error(rel_path: &str, code: &'static str, line: Option<usize>, message: impl Into<String>) -> Issue {
         Issue {
             rel_path: rel_path.to_string(),
             line,
@@ -59,16 +54,8 @@ impl Issue {
         }
     }
 
-    pub fn warning(
-        rel_path: &str,
-        code: &'static str,
-        line: Option<usize>,
-        message: impl Into<String>,
-    ) -> Issue {
-        Issue {
-            severity: Severity::Warning,
-            ..Issue::error(rel_path, code, line, message)
-        }
+    pub fn warning(rel_path: &str, code: &'static str, line: Option<usize>, message: impl Into<String>) -> Issue {
+        Issue { severity: Severity::Warning, ..Issue::error(rel_path, code, line, message) }
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Issue {
@@ -82,12 +69,7 @@ impl Issue {
             Some(line) => format!("{}:{}", self.rel_path, line),
             None => self.rel_path.clone(),
         };
-        format!(
-            "{location}: {}[{}]: {}",
-            self.severity.as_str(),
-            self.code,
-            self.message
-        )
+        format!("{location}: {}[{}]: {}", self.severity.as_str(), self.code, self.message)
     }
 }
 
@@ -140,11 +122,7 @@ fn file_stem(rel_path: &str) -> String {
 }
 
 fn line_of_byte(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte.min(text.len())]
-        .iter()
-        .filter(|b| **b == b'\n')
-        .count()
-        + 1
+    text.as_bytes()[..byte.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
 }
 
 /// Line of the first `<<<<<<<` marker when the text also has a closing `>>>>>>>` marker.
@@ -174,24 +152,11 @@ pub fn split_front_matter(text: &str) -> Result<Option<(FrontMatterSpan, usize)>
     let yaml_start = after_bom + first_line_end;
     let mut line_start = yaml_start;
     while line_start <= text.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(text.len(), |offset| line_start + offset);
+        let line_end = text[line_start..].find('\n').map_or(text.len(), |offset| line_start + offset);
         let line = text[line_start..line_end].trim_end_matches('\r');
         if line == "---" || line == "..." {
-            let body_start = if line_end < text.len() {
-                line_end + 1
-            } else {
-                text.len()
-            };
-            return Ok(Some((
-                FrontMatterSpan {
-                    yaml_start,
-                    yaml_end: line_start,
-                    first_line: 2,
-                },
-                body_start,
-            )));
+            let body_start = if line_end < text.len() { line_end + 1 } else { text.len() };
+            return Ok(Some((FrontMatterSpan { yaml_start, yaml_end: line_start, first_line: 2 }, body_start)));
         }
         if line_end >= text.len() {
             break;
@@ -234,7 +199,10 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
             rel_path,
             "too-large",
             None,
-            format!("file is {} bytes; Seam reads documents up to 10 MB — split it or move data out of it", bytes.len()),
+            format!(
+                "file is {} bytes; Seam reads documents up to 10 MB — split it or move data out of it",
+                bytes.len()
+            ),
         ));
         return document;
     }
@@ -292,30 +260,25 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
             return document;
         }
         Err((line, message)) => {
-            document.issues.push(Issue::error(
-                rel_path,
-                "unterminated-front-matter",
-                Some(line),
-                message,
-            ));
+            document.issues.push(Issue::error(rel_path, "unterminated-front-matter", Some(line), message));
             return document;
         }
     };
     document.front_matter = Some(span);
     document.body_start = body_start;
     let yaml_text = &text[span.yaml_start..span.yaml_end];
-    let tree = match yaml::parse(
-        yaml_text,
-        span.yaml_start,
-        line_of_byte(text, span.yaml_start),
-    ) {
+    let tree = match yaml::parse(yaml_text, span.yaml_start, line_of_byte(text, span.yaml_start)) {
         Ok(tree) => tree,
         Err(error) => {
             document.issues.push(Issue::error(
                 rel_path,
                 "yaml-syntax",
                 Some(error.line),
-                format!("front matter is not valid YAML: {} (column {}); Seam will not edit this file until it is fixed", error.message, error.column + 1),
+                format!(
+                    "front matter is not valid YAML: {} (column {}); Seam will not edit this file until it is fixed",
+                    error.message,
+                    error.column + 1
+                ),
             ));
             return document;
         }
@@ -346,11 +309,7 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
         }
     }
     let (kind, typed, issues) = if comment {
-        (
-            None,
-            None,
-            validate::validate_comment(rel_path, &tree, &document.json),
-        )
+        (None, None, validate::validate_comment(rel_path, &tree, &document.json))
     } else {
         validate(rel_path, &tree, &document.json)
     };

@@ -16,12 +16,7 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [
-        Kind::Requirements,
-        Kind::Contract,
-        Kind::Dataset,
-        Kind::Meeting,
-    ];
+    pub const ALL: [Kind; 4] = [Kind::Requirements, Kind::Contract, Kind::Dataset, Kind::Meeting];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -469,9 +464,7 @@ pub enum Typed {
 pub fn required_keys(kind: Kind) -> &'static [&'static str] {
     match kind {
         Kind::Requirements => &["kind", "title", "status", "requirements"],
-        Kind::Contract => &[
-            "kind", "title", "status", "version", "provider", "input", "output",
-        ],
+        Kind::Contract => &["kind", "title", "status", "version", "provider", "input", "output"],
         Kind::Dataset => &["kind", "title", "status", "owner", "schema"],
         Kind::Meeting => &["kind", "title", "date", "attendees"],
     }
@@ -488,10 +481,8 @@ pub fn json_schema(kind: Kind) -> serde_json::Value {
     };
     let mut value = schema.to_value();
     if let Some(object) = value.as_object_mut() {
-        let required: Vec<serde_json::Value> = required_keys(kind)
-            .iter()
-            .map(|key| serde_json::Value::from(*key))
-            .collect();
+        let required: Vec<serde_json::Value> =
+            required_keys(kind).iter().map(|key| serde_json::Value::from(*key)).collect();
         object.insert("required".to_string(), serde_json::Value::Array(required));
     }
     value

@@ -21,9 +21,7 @@ fn validators() -> &'static Validators {
         by_kind: Kind::ALL
             .into_iter()
             .filter_map(|kind| {
-                jsonschema::validator_for(&model::json_schema(kind))
-                    .ok()
-                    .map(|validator| (kind, validator))
+                jsonschema::validator_for(&model::json_schema(kind)).ok().map(|validator| (kind, validator))
             })
             .collect(),
         comment: jsonschema::validator_for(&model::comment_json_schema()).ok(),
@@ -87,10 +85,8 @@ fn findings(error: jsonschema::ValidationError<'static>) -> Vec<Finding> {
     };
     match parts.kind {
         K::AnyOf { context } | K::OneOfNotValid { context } => {
-            let branches: Vec<Vec<jsonschema::ValidationError<'static>>> = context
-                .into_iter()
-                .filter(|branch| !is_null_branch(branch, &pointer))
-                .collect();
+            let branches: Vec<Vec<jsonschema::ValidationError<'static>>> =
+                context.into_iter().filter(|branch| !is_null_branch(branch, &pointer)).collect();
             if branches.len() == 1 {
                 return branches.into_iter().flatten().flat_map(findings).collect();
             }
@@ -104,27 +100,15 @@ fn findings(error: jsonschema::ValidationError<'static>) -> Vec<Finding> {
             } else {
                 format!("has the wrong shape: found {found}")
             };
-            vec![Finding {
-                pointer,
-                missing: None,
-                message,
-            }]
+            vec![Finding { pointer, missing: None, message }]
         }
         K::Required { property } => {
-            let name = property
-                .as_str()
-                .map_or_else(|| property.to_string(), str::to_string);
-            vec![Finding {
-                pointer,
-                message: format!("missing required key `{name}`"),
-                missing: Some(name),
-            }]
+            let name = property.as_str().map_or_else(|| property.to_string(), str::to_string);
+            vec![Finding { pointer, message: format!("missing required key `{name}`"), missing: Some(name) }]
         }
         K::Enum { options } => {
-            let choices: Vec<String> = options
-                .as_array()
-                .map(|items| items.iter().map(|item| item.to_string()).collect())
-                .unwrap_or_default();
+            let choices: Vec<String> =
+                options.as_array().map(|items| items.iter().map(|item| item.to_string()).collect()).unwrap_or_default();
             vec![Finding {
                 pointer,
                 missing: None,
@@ -135,24 +119,13 @@ fn findings(error: jsonschema::ValidationError<'static>) -> Vec<Finding> {
             vec![Finding {
                 pointer,
                 missing: None,
-                message: format!(
-                    "expected {}, found {found}",
-                    type_words(&format!("{kind:?}"))
-                ),
+                message: format!("expected {}, found {found}", type_words(&format!("{kind:?}"))),
             }]
         }
         K::MinItems { limit } | K::MaxItems { limit } => {
-            vec![Finding {
-                pointer,
-                missing: None,
-                message: format!("must have {limit} items, found {found}"),
-            }]
+            vec![Finding { pointer, missing: None, message: format!("must have {limit} items, found {found}") }]
         }
-        other => vec![Finding {
-            pointer,
-            missing: None,
-            message: format!("{other:?}"),
-        }],
+        other => vec![Finding { pointer, missing: None, message: format!("{other:?}") }],
     }
 }
 
@@ -213,11 +186,7 @@ fn drop_nulls_in_lists(value: &mut Value) {
 
 /// Validates a parsed front matter; returns its kind, its typed view (with wrong-shaped values
 /// left out) and the issues found.
-pub fn validate(
-    rel_path: &str,
-    tree: &Node,
-    json: &Value,
-) -> (Option<Kind>, Option<Typed>, Vec<Issue>) {
+pub fn validate(rel_path: &str, tree: &Node, json: &Value) -> (Option<Kind>, Option<Typed>, Vec<Issue>) {
     let mut issues = Vec::new();
     let kind_node = tree.get("kind");
     let kind = match json.get("kind") {
@@ -236,12 +205,15 @@ pub fn validate(
         Some(Value::String(text)) => match Kind::parse(text) {
             Some(kind) => kind,
             None => {
-                issues.push(Issue::error(
-                    rel_path,
-                    "unknown-kind",
-                    kind_node.map(|node| node.line),
-                    format!("unknown kind \"{text}\": use requirements, contract, dataset or meeting"),
-                ).with_field("kind"));
+                issues.push(
+                    Issue::error(
+                        rel_path,
+                        "unknown-kind",
+                        kind_node.map(|node| node.line),
+                        format!("unknown kind \"{text}\": use requirements, contract, dataset or meeting"),
+                    )
+                    .with_field("kind"),
+                );
                 return (None, None, issues);
             }
         },
@@ -286,15 +258,7 @@ pub fn validate_comment(rel_path: &str, tree: &Node, json: &Value) -> Vec<Issue>
     let mut issues = Vec::new();
     let mut lenient = json.clone();
     if let Some(validator) = &validators().comment {
-        schema_issues(
-            rel_path,
-            tree,
-            json,
-            validator,
-            "every comment needs it",
-            &mut lenient,
-            &mut issues,
-        );
+        schema_issues(rel_path, tree, json, validator, "every comment needs it", &mut lenient, &mut issues);
     }
     issues
 }
@@ -311,16 +275,9 @@ fn schema_issues(
     issues: &mut Vec<Issue>,
 ) {
     let mut seen = std::collections::BTreeSet::new();
-    for finding in validator
-        .iter_errors(json)
-        .flat_map(|error| findings(error.to_owned()))
-    {
+    for finding in validator.iter_errors(json).flat_map(|error| findings(error.to_owned())) {
         let pointer = finding.pointer;
-        let code = if finding.missing.is_some() {
-            "required-field"
-        } else {
-            "field-shape"
-        };
+        let code = if finding.missing.is_some() { "required-field" } else { "field-shape" };
         let node = tree.deepest_at_pointer(&pointer);
         let here = pointer_to_path(&pointer);
         let field = match &finding.missing {
@@ -349,10 +306,7 @@ mod tests {
 
     #[test]
     fn pointers_become_paths() {
-        assert_eq!(
-            pointer_to_path("/requirements/0/metric"),
-            "requirements[0].metric"
-        );
+        assert_eq!(pointer_to_path("/requirements/0/metric"), "requirements[0].metric");
         assert_eq!(pointer_to_path(""), "");
         assert_eq!(pointer_to_path("/sla/latency_p95_ms"), "sla.latency_p95_ms");
     }

@@ -67,20 +67,13 @@ impl Positions {
             map.push(text.len());
             Some(map)
         };
-        Positions {
-            char_to_byte,
-            base_offset,
-            base_line,
-        }
+        Positions { char_to_byte, base_offset, base_line }
     }
 
     fn byte(&self, char_index: usize) -> usize {
         let local = match &self.char_to_byte {
             None => char_index,
-            Some(map) => map
-                .get(char_index)
-                .copied()
-                .unwrap_or_else(|| map.last().copied().unwrap_or(0)),
+            Some(map) => map.get(char_index).copied().unwrap_or_else(|| map.last().copied().unwrap_or(0)),
         };
         local + self.base_offset
     }
@@ -91,15 +84,8 @@ impl Positions {
 }
 
 enum Building {
-    Sequence {
-        start: Span,
-        items: Vec<Node>,
-    },
-    Mapping {
-        start: Span,
-        entries: Vec<(Node, Node)>,
-        pending_key: Option<Node>,
-    },
+    Sequence { start: Span, items: Vec<Node> },
+    Mapping { start: Span, entries: Vec<(Node, Node)>, pending_key: Option<Node> },
 }
 
 /// Parses `text` (the YAML between the `---` fences) that starts at byte `base_offset` and line
@@ -148,11 +134,7 @@ pub fn parse(text: &str, base_offset: usize, base_line: usize) -> Result<Option<
                 }
                 // Plain scalars never end in whitespace; the scanner's span may include it.
                 if style == Style::Plain {
-                    while end > start
-                        && source
-                            .get(end - 1 - base_offset)
-                            .is_some_and(u8::is_ascii_whitespace)
-                    {
+                    while end > start && source.get(end - 1 - base_offset).is_some_and(u8::is_ascii_whitespace) {
                         end -= 1;
                     }
                 }
@@ -161,10 +143,7 @@ pub fn parse(text: &str, base_offset: usize, base_line: usize) -> Result<Option<
                     end,
                     line: positions.line(span.start.line()),
                     column: span.start.col(),
-                    value: NodeValue::Scalar {
-                        text: value.into_owned(),
-                        style,
-                    },
+                    value: NodeValue::Scalar { text: value.into_owned(), style },
                 })
             }
             Event::Alias(_) => Some(Node {
@@ -175,45 +154,30 @@ pub fn parse(text: &str, base_offset: usize, base_line: usize) -> Result<Option<
                 value: NodeValue::Alias,
             }),
             Event::SequenceStart(_, _) => {
-                stack.push(Building::Sequence {
-                    start: span,
-                    items: Vec::new(),
-                });
+                stack.push(Building::Sequence { start: span, items: Vec::new() });
                 None
             }
             Event::MappingStart(_, _) => {
-                stack.push(Building::Mapping {
-                    start: span,
-                    entries: Vec::new(),
-                    pending_key: None,
-                });
+                stack.push(Building::Mapping { start: span, entries: Vec::new(), pending_key: None });
                 None
             }
             Event::SequenceEnd => match stack.pop() {
                 Some(Building::Sequence { start, items }) => {
                     let last_end = items.last().map(|item| item.end);
-                    Some(collection_node(
-                        &positions,
-                        source,
-                        start,
-                        span,
-                        last_end,
-                        |flow| NodeValue::Sequence { items, flow },
-                    ))
+                    Some(collection_node(&positions, source, start, span, last_end, |flow| NodeValue::Sequence {
+                        items,
+                        flow,
+                    }))
                 }
                 _ => None,
             },
             Event::MappingEnd => match stack.pop() {
                 Some(Building::Mapping { start, entries, .. }) => {
                     let last_end = entries.last().map(|(_, value)| value.end);
-                    Some(collection_node(
-                        &positions,
-                        source,
-                        start,
-                        span,
-                        last_end,
-                        |flow| NodeValue::Mapping { entries, flow },
-                    ))
+                    Some(collection_node(&positions, source, start, span, last_end, |flow| NodeValue::Mapping {
+                        entries,
+                        flow,
+                    }))
                 }
                 _ => None,
             },
@@ -222,11 +186,7 @@ pub fn parse(text: &str, base_offset: usize, base_line: usize) -> Result<Option<
         if let Some(node) = finished {
             match stack.last_mut() {
                 Some(Building::Sequence { items, .. }) => items.push(node),
-                Some(Building::Mapping {
-                    entries,
-                    pending_key,
-                    ..
-                }) => match pending_key.take() {
+                Some(Building::Mapping { entries, pending_key, .. }) => match pending_key.take() {
                     Some(key) => entries.push((key, node)),
                     None => *pending_key = Some(node),
                 },
@@ -250,11 +210,7 @@ fn collection_node(
     let start = positions.byte(start_span.start.index());
     let first_char = source.get(start - positions.base_offset).copied();
     let flow = matches!(first_char, Some(b'[') | Some(b'{'));
-    let end = if flow {
-        positions.byte(end_span.end.index()).max(start + 1)
-    } else {
-        last_child_end.unwrap_or(start)
-    };
+    let end = if flow { positions.byte(end_span.end.index()).max(start + 1) } else { last_child_end.unwrap_or(start) };
     Node {
         start,
         end,
@@ -279,9 +235,7 @@ impl Node {
 
     pub fn entry(&self, key: &str) -> Option<&(Node, Node)> {
         match &self.value {
-            NodeValue::Mapping { entries, .. } => {
-                entries.iter().find(|(k, _)| k.as_str() == Some(key))
-            }
+            NodeValue::Mapping { entries, .. } => entries.iter().find(|(k, _)| k.as_str() == Some(key)),
             _ => None,
         }
     }
@@ -294,10 +248,7 @@ impl Node {
             let segment = raw.replace("~1", "/").replace("~0", "~");
             let next = match &node.value {
                 NodeValue::Mapping { .. } => node.get(&segment),
-                NodeValue::Sequence { items, .. } => segment
-                    .parse::<usize>()
-                    .ok()
-                    .and_then(|index| items.get(index)),
+                NodeValue::Sequence { items, .. } => segment.parse::<usize>().ok().and_then(|index| items.get(index)),
                 _ => None,
             };
             match next {
@@ -312,23 +263,14 @@ impl Node {
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::Value;
         match &self.value {
-            NodeValue::Scalar {
-                text,
-                style: Style::Plain,
-            } => resolve_plain_scalar(text),
+            NodeValue::Scalar { text, style: Style::Plain } => resolve_plain_scalar(text),
             NodeValue::Scalar { text, .. } => Value::String(text.clone()),
-            NodeValue::Sequence { items, .. } => {
-                Value::Array(items.iter().map(Node::to_json).collect())
-            }
+            NodeValue::Sequence { items, .. } => Value::Array(items.iter().map(Node::to_json).collect()),
             NodeValue::Mapping { entries, .. } => Value::Object(
                 entries
                     .iter()
                     .map(|(key, value)| {
-                        (
-                            key.as_str()
-                                .map_or_else(|| key.to_json().to_string(), str::to_string),
-                            value.to_json(),
-                        )
+                        (key.as_str().map_or_else(|| key.to_json().to_string(), str::to_string), value.to_json())
                     })
                     .collect(),
             ),
@@ -363,9 +305,7 @@ pub fn resolve_plain_scalar(text: &str) -> serde_json::Value {
         }
     }
     let looks_numeric = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
-        && digits
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && digits.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && digits.bytes().any(|b| b.is_ascii_digit());
     if looks_numeric {
         if let Ok(float) = text.parse::<f64>() {
@@ -389,16 +329,10 @@ mod tests {
     fn spans_cover_exactly_the_value_text() {
         let text = "title: Fraud scoring  # comment\nquoted: \"a: b\"\nsingle: 'x'\nflow: {a: 1, b: [x, y]}\nlist:\n  - one\n  - {id: r1, v: 2}\nblock: |\n  line one\n  line two\nlast: é-value\n";
         let root = parse(text, 0, 1).expect("parses").expect("not empty");
-        assert_eq!(
-            slice(text, root.get("title").expect("title")),
-            "Fraud scoring"
-        );
+        assert_eq!(slice(text, root.get("title").expect("title")), "Fraud scoring");
         assert_eq!(slice(text, root.get("quoted").expect("quoted")), "\"a: b\"");
         assert_eq!(slice(text, root.get("single").expect("single")), "'x'");
-        assert_eq!(
-            slice(text, root.get("flow").expect("flow")),
-            "{a: 1, b: [x, y]}"
-        );
+        assert_eq!(slice(text, root.get("flow").expect("flow")), "{a: 1, b: [x, y]}");
         let list = root.get("list").expect("list");
         assert_eq!(list.line, 6);
         assert_eq!(slice(text, list), "- one\n  - {id: r1, v: 2}");
@@ -422,10 +356,7 @@ mod tests {
         assert_eq!(resolve_plain_scalar("0.85"), serde_json::json!(0.85));
         assert_eq!(resolve_plain_scalar("12"), serde_json::json!(12));
         assert_eq!(resolve_plain_scalar("2.1.0"), serde_json::json!("2.1.0"));
-        assert_eq!(
-            resolve_plain_scalar("2026-11-18"),
-            serde_json::json!("2026-11-18")
-        );
+        assert_eq!(resolve_plain_scalar("2026-11-18"), serde_json::json!("2026-11-18"));
         assert_eq!(resolve_plain_scalar("~"), serde_json::Value::Null);
         assert_eq!(resolve_plain_scalar("yes"), serde_json::json!("yes"));
     }

@@ -39,34 +39,21 @@ impl Store {
     /// synchronous=NORMAL and foreign keys, and applies pending migrations atomically.
     pub fn open_at(db_path: &Path) -> Result<Store, StoreError> {
         if let Some(parent) = db_path.parent() {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
-                path: parent.to_path_buf(),
-                source,
-            })?;
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io { path: parent.to_path_buf(), source })?;
         }
         let sqlite_error = sqlite_error_for(db_path);
         let mut conn = Connection::open(db_path).map_err(&sqlite_error)?;
         // journal_mode answers with the resulting mode, so it must be read back.
         conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
             .map_err(&sqlite_error)?;
-        conn.pragma_update(None, "synchronous", "NORMAL")
-            .map_err(&sqlite_error)?;
-        conn.pragma_update(None, "foreign_keys", "ON")
-            .map_err(&sqlite_error)?;
-        conn.pragma_update(None, "cache_size", -CACHE_SIZE_KIB)
-            .map_err(&sqlite_error)?;
-        conn.pragma_update(None, "temp_store", "MEMORY")
-            .map_err(&sqlite_error)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(&sqlite_error)?;
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(&sqlite_error)?;
+        conn.pragma_update(None, "cache_size", -CACHE_SIZE_KIB).map_err(&sqlite_error)?;
+        conn.pragma_update(None, "temp_store", "MEMORY").map_err(&sqlite_error)?;
         MIGRATIONS
             .to_latest(&mut conn)
-            .map_err(|error| StoreError::Migration {
-                path: db_path.to_path_buf(),
-                message: error.to_string(),
-            })?;
-        Ok(Store {
-            conn,
-            path: db_path.to_path_buf(),
-        })
+            .map_err(|error| StoreError::Migration { path: db_path.to_path_buf(), message: error.to_string() })?;
+        Ok(Store { conn, path: db_path.to_path_buf() })
     }
 
     /// The database file this store reads and writes.
@@ -77,40 +64,26 @@ impl Store {
     /// All indexed files: rel_path -> FileState, for incremental re-indexing by size/mtime/hash.
     pub fn file_states(&self) -> Result<HashMap<String, FileState>, StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);
-        let mut statement = self
-            .conn
-            .prepare_cached("SELECT rel_path, size, mtime_ns, hash FROM documents")
-            .map_err(&sqlite_error)?;
+        let mut statement =
+            self.conn.prepare_cached("SELECT rel_path, size, mtime_ns, hash FROM documents").map_err(&sqlite_error)?;
         let rows = statement
             .query_map([], |row| {
                 Ok((
                     row.get::<_, String>(0)?,
-                    FileState {
-                        size: u64_from_sql(row.get(1)?),
-                        mtime_ns: row.get(2)?,
-                        hash: row.get(3)?,
-                    },
+                    FileState { size: u64_from_sql(row.get(1)?), mtime_ns: row.get(2)?, hash: row.get(3)? },
                 ))
             })
             .map_err(&sqlite_error)?;
-        rows.collect::<Result<HashMap<_, _>, _>>()
-            .map_err(&sqlite_error)
+        rows.collect::<Result<HashMap<_, _>, _>>().map_err(&sqlite_error)
     }
 
     /// In one transaction: upserts every document (row, full-text entry, and a "seen" revision
     /// if its hash is new for that path) and deletes every rel_path in `removed` (row and
     /// full-text entry; revisions are kept).
-    pub fn apply(
-        &mut self,
-        upserts: &[IndexedDocument],
-        removed: &[String],
-    ) -> Result<(), StoreError> {
+    pub fn apply(&mut self, upserts: &[IndexedDocument], removed: &[String]) -> Result<(), StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);
         let now_ms = unix_time_ms();
-        let transaction = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(&sqlite_error)?;
+        let transaction = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&sqlite_error)?;
         {
             let mut upsert_document = transaction
                 .prepare_cached(
@@ -126,18 +99,15 @@ impl Store {
                      RETURNING doc_rowid",
                 )
                 .map_err(&sqlite_error)?;
-            let mut delete_fts = transaction
-                .prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1")
-                .map_err(&sqlite_error)?;
+            let mut delete_fts =
+                transaction.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1").map_err(&sqlite_error)?;
             let mut insert_fts = transaction
                 .prepare_cached(
                     "INSERT INTO documents_fts (rowid, title, id, tags, field_text, body)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(&sqlite_error)?;
-            let mut insert_revision = transaction
-                .prepare_cached(INSERT_REVISION_SQL)
-                .map_err(&sqlite_error)?;
+            let mut insert_revision = transaction.prepare_cached(INSERT_REVISION_SQL).map_err(&sqlite_error)?;
             let mut delete_document = transaction
                 .prepare_cached("DELETE FROM documents WHERE rel_path = ?1 RETURNING doc_rowid")
                 .map_err(&sqlite_error)?;
@@ -189,10 +159,8 @@ impl Store {
             }
 
             for rel_path in removed {
-                let doc_rowid: Option<i64> = delete_document
-                    .query_row([rel_path], |row| row.get(0))
-                    .optional()
-                    .map_err(&sqlite_error)?;
+                let doc_rowid: Option<i64> =
+                    delete_document.query_row([rel_path], |row| row.get(0)).optional().map_err(&sqlite_error)?;
                 if let Some(doc_rowid) = doc_rowid {
                     delete_fts.execute([doc_rowid]).map_err(&sqlite_error)?;
                 }
@@ -203,25 +171,12 @@ impl Store {
 
     /// Records that Seam wrote `content` to `rel_path` (origin "written"). Idempotent per
     /// (rel_path, hash): content already known under that hash is not recorded again.
-    pub fn record_written(
-        &mut self,
-        rel_path: &str,
-        content: &str,
-        hash: &str,
-        size: u64,
-    ) -> Result<(), StoreError> {
+    pub fn record_written(&mut self, rel_path: &str, content: &str, hash: &str, size: u64) -> Result<(), StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);
         self.conn
             .prepare_cached(INSERT_REVISION_SQL)
             .and_then(|mut statement| {
-                statement.execute(params![
-                    rel_path,
-                    hash,
-                    u64_to_sql(size),
-                    unix_time_ms(),
-                    ORIGIN_WRITTEN,
-                    content,
-                ])
+                statement.execute(params![rel_path, hash, u64_to_sql(size), unix_time_ms(), ORIGIN_WRITTEN, content,])
             })
             .map(|_| ())
             .map_err(&sqlite_error)
@@ -238,9 +193,7 @@ impl Store {
                  ORDER BY kind IS NULL, kind, title, rel_path"
             ))
             .map_err(&sqlite_error)?;
-        let rows = statement
-            .query_map(params![filter.kind, filter.status], document_row)
-            .map_err(&sqlite_error)?;
+        let rows = statement.query_map(params![filter.kind, filter.status], document_row).map_err(&sqlite_error)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
     }
 
@@ -250,13 +203,9 @@ impl Store {
         let sqlite_error = sqlite_error_for(&self.path);
         let mut statement = self
             .conn
-            .prepare_cached(&format!(
-                "SELECT {DOCUMENT_ROW_COLUMNS} FROM documents WHERE id = ?1 ORDER BY rel_path"
-            ))
+            .prepare_cached(&format!("SELECT {DOCUMENT_ROW_COLUMNS} FROM documents WHERE id = ?1 ORDER BY rel_path"))
             .map_err(&sqlite_error)?;
-        let rows = statement
-            .query_map([id], document_row)
-            .map_err(&sqlite_error)?;
+        let rows = statement.query_map([id], document_row).map_err(&sqlite_error)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
     }
 
@@ -287,40 +236,28 @@ impl Store {
     }
 
     /// The full content of one revision, or None if Seam never saw that hash for that path.
-    pub fn revision_content(
-        &self,
-        rel_path: &str,
-        hash: &str,
-    ) -> Result<Option<String>, StoreError> {
+    pub fn revision_content(&self, rel_path: &str, hash: &str) -> Result<Option<String>, StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);
         self.conn
             .prepare_cached("SELECT content FROM revisions WHERE rel_path = ?1 AND hash = ?2")
-            .and_then(|mut statement| {
-                statement
-                    .query_row([rel_path, hash], |row| row.get(0))
-                    .optional()
-            })
+            .and_then(|mut statement| statement.query_row([rel_path, hash], |row| row.get(0)).optional())
             .map_err(&sqlite_error)
     }
 
     /// Number of indexed documents.
     pub fn document_count(&self) -> Result<usize, StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);
-        let count: i64 = self
-            .conn
-            .query_row("SELECT count(*) FROM documents", [], |row| row.get(0))
-            .map_err(&sqlite_error)?;
+        let count: i64 =
+            self.conn.query_row("SELECT count(*) FROM documents", [], |row| row.get(0)).map_err(&sqlite_error)?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
 }
 
-const INSERT_REVISION_SQL: &str =
-    "INSERT INTO revisions (rel_path, hash, size, seen_at_ms, origin, content)
+const INSERT_REVISION_SQL: &str = "INSERT INTO revisions (rel_path, hash, size, seen_at_ms, origin, content)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6)
      ON CONFLICT (rel_path, hash) DO NOTHING";
 
-const DOCUMENT_ROW_COLUMNS: &str =
-    "rel_path, id, kind, title, status, version, owners, tags, hash, error_count";
+const DOCUMENT_ROW_COLUMNS: &str = "rel_path, id, kind, title, status, version, owners, tags, hash, error_count";
 
 fn document_row(row: &Row<'_>) -> rusqlite::Result<DocumentRow> {
     Ok(DocumentRow {
@@ -340,10 +277,7 @@ fn document_row(row: &Row<'_>) -> rusqlite::Result<DocumentRow> {
 /// Builds the error mapper for one database path (kept as a free function so it can be used
 /// while a transaction borrows the connection).
 pub(super) fn sqlite_error_for(path: &Path) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-    move |source| StoreError::Sqlite {
-        path: path.to_path_buf(),
-        source,
-    }
+    move |source| StoreError::Sqlite { path: path.to_path_buf(), source }
 }
 
 fn json_list(values: &[String]) -> String {
@@ -353,9 +287,8 @@ fn json_list(values: &[String]) -> String {
 
 fn json_list_from_sql(row: &Row<'_>, index: usize) -> rusqlite::Result<Vec<String>> {
     let text: String = row.get(index)?;
-    serde_json::from_str(&text).map_err(|error| {
-        rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(error))
-    })
+    serde_json::from_str(&text)
+        .map_err(|error| rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(error)))
 }
 
 /// SQLite integers are signed; sizes beyond i64::MAX cannot occur for real files.

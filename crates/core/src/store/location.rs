@@ -27,9 +27,7 @@ impl Store {
                     path: root.to_path_buf(),
                     source: io::Error::new(
                         io::ErrorKind::NotFound,
-                        format!(
-                            "no home folder to keep Seam's local data in; set {DATA_DIR_ENV} to a folder"
-                        ),
+                        format!("no home folder to keep Seam's local data in; set {DATA_DIR_ENV} to a folder"),
                     ),
                 })?
                 .data_dir()
@@ -42,10 +40,7 @@ impl Store {
 /// The database path for `root` under an explicit data folder. Separate from
 /// [`Store::database_path_for`] so tests need not touch process-wide environment variables.
 pub(crate) fn database_path_in(data_dir: &Path, root: &Path) -> Result<PathBuf, StoreError> {
-    let canonical_root = root.canonicalize().map_err(|source| StoreError::Io {
-        path: root.to_path_buf(),
-        source,
-    })?;
+    let canonical_root = root.canonicalize().map_err(|source| StoreError::Io { path: root.to_path_buf(), source })?;
     let data_dir = absolute_data_dir(data_dir)?;
     if data_dir.starts_with(&canonical_root) {
         return Err(StoreError::Io {
@@ -59,30 +54,20 @@ pub(crate) fn database_path_in(data_dir: &Path, root: &Path) -> Result<PathBuf, 
             ),
         });
     }
-    Ok(data_dir
-        .join("projects")
-        .join(project_key(&canonical_root))
-        .join(DATABASE_FILE_NAME))
+    Ok(data_dir.join("projects").join(project_key(&canonical_root)).join(DATABASE_FILE_NAME))
 }
 
 /// First 16 hex digits of sha256 of the canonical root path: stable per folder, short, and
 /// without any characters a file system could object to.
 fn project_key(canonical_root: &Path) -> String {
     let digest = Sha256::digest(canonical_root.as_os_str().as_encoded_bytes());
-    digest
-        .iter()
-        .take(8)
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    digest.iter().take(8).map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// The data folder as an absolute path, resolved through symlinks when it already exists so the
 /// inside-the-project check cannot be fooled by a link.
 fn absolute_data_dir(data_dir: &Path) -> Result<PathBuf, StoreError> {
-    let io_error = |source| StoreError::Io {
-        path: data_dir.to_path_buf(),
-        source,
-    };
+    let io_error = |source| StoreError::Io { path: data_dir.to_path_buf(), source };
     if data_dir.exists() {
         data_dir.canonicalize().map_err(io_error)
     } else {
@@ -99,16 +84,8 @@ mod tests {
         let project = tempfile::tempdir().expect("tempdir");
         let db_path = Store::database_path_for(project.path()).expect("database path");
         let canonical_root = project.path().canonicalize().expect("canonical root");
-        assert!(
-            !db_path.starts_with(&canonical_root),
-            "{}",
-            db_path.display()
-        );
-        assert!(
-            !db_path.starts_with(project.path()),
-            "{}",
-            db_path.display()
-        );
+        assert!(!db_path.starts_with(&canonical_root), "{}", db_path.display());
+        assert!(!db_path.starts_with(project.path()), "{}", db_path.display());
         assert!(db_path.ends_with("seam.db"));
     }
 
@@ -119,11 +96,7 @@ mod tests {
         let direct = database_path_in(data.path(), project.path()).expect("path");
         let dotted = database_path_in(data.path(), &project.path().join(".")).expect("path");
         assert_eq!(direct, dotted);
-        let key = direct
-            .parent()
-            .and_then(Path::file_name)
-            .and_then(|name| name.to_str())
-            .expect("key folder");
+        let key = direct.parent().and_then(Path::file_name).and_then(|name| name.to_str()).expect("key folder");
         assert_eq!(key.len(), 16);
         assert!(key.chars().all(|c| c.is_ascii_hexdigit()));
 

@@ -13,8 +13,6 @@ mod tests {
 
     #[test]
     fn migrations_are_valid() {
-        MIGRATIONS
-            .validate()
-            .expect("migrations must apply to an empty database");
+        MIGRATIONS.validate().expect("migrations must apply to an empty database");
     }
 }

@@ -67,10 +67,8 @@ impl Store {
 /// are just text), terms are ANDed, and the last gets `*` for prefix matching while typing.
 /// Terms with no letter or digit are dropped: the tokenizer would turn them into an empty phrase.
 pub(crate) fn fts_query(user_query: &str) -> Option<String> {
-    let terms: Vec<&str> = user_query
-        .split_whitespace()
-        .filter(|term| term.chars().any(char::is_alphanumeric))
-        .collect();
+    let terms: Vec<&str> =
+        user_query.split_whitespace().filter(|term| term.chars().any(char::is_alphanumeric)).collect();
     let last_index = terms.len().checked_sub(1)?;
     let still_typing_last_term = !user_query.ends_with(char::is_whitespace);
     let quoted: Vec<String> = terms
@@ -93,15 +91,9 @@ mod tests {
 
     #[test]
     fn terms_are_quoted_and_the_last_is_a_prefix() {
-        assert_eq!(
-            fts_query("fraud recal").as_deref(),
-            Some("\"fraud\" \"recal\"*")
-        );
+        assert_eq!(fts_query("fraud recal").as_deref(), Some("\"fraud\" \"recal\"*"));
         assert_eq!(fts_query("recall ").as_deref(), Some("\"recall\""));
-        assert_eq!(
-            fts_query("say \"hi\"").as_deref(),
-            Some("\"say\" \"\"\"hi\"\"\"*")
-        );
+        assert_eq!(fts_query("say \"hi\"").as_deref(), Some("\"say\" \"\"\"hi\"\"\"*"));
     }
 
     #[test]

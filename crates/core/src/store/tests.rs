@@ -11,10 +11,7 @@ struct TestStore {
 fn open_test_store() -> TestStore {
     let folder = tempfile::tempdir().expect("tempdir");
     let store = Store::open_at(&folder.path().join("seam.db")).expect("open store");
-    TestStore {
-        _folder: folder,
-        store,
-    }
+    TestStore { _folder: folder, store }
 }
 
 fn document(rel_path: &str, id: &str, title: &str, body: &str) -> IndexedDocument {
@@ -64,12 +61,7 @@ fn sample_documents() -> Vec<IndexedDocument> {
             "Overall recall must stay above the threshold on the holdout set.",
         ),
         contract,
-        document(
-            "requirements/latency.md",
-            "latency",
-            "Latency budget",
-            "p95 latency under fifty milliseconds.",
-        ),
+        document("requirements/latency.md", "latency", "Latency budget", "p95 latency under fifty milliseconds."),
     ]
 }
 
@@ -85,11 +77,7 @@ fn apply_then_list_and_search_round_trip() {
     // Ordered by kind, then title.
     assert_eq!(
         paths,
-        [
-            "contracts/fraud-scoring-api.md",
-            "requirements/fraud-scoring-requirements.md",
-            "requirements/latency.md",
-        ]
+        ["contracts/fraud-scoring-api.md", "requirements/fraud-scoring-requirements.md", "requirements/latency.md",]
     );
     let contract = &all[0];
     assert_eq!(contract.id, "fraud-scoring-api");
@@ -98,20 +86,11 @@ fn apply_then_list_and_search_round_trip() {
     assert_eq!(contract.tags, ["payments"]);
     assert_eq!(contract.hash, documents[1].hash);
 
-    let agreed = test
-        .store
-        .list(&ListFilter {
-            kind: None,
-            status: Some("agreed".to_string()),
-        })
-        .expect("list agreed");
+    let agreed = test.store.list(&ListFilter { kind: None, status: Some("agreed".to_string()) }).expect("list agreed");
     assert_eq!(agreed.len(), 1);
     let requirements = test
         .store
-        .list(&ListFilter {
-            kind: Some("requirements".to_string()),
-            status: None,
-        })
+        .list(&ListFilter { kind: Some("requirements".to_string()), status: None })
         .expect("list requirements");
     assert_eq!(requirements.len(), 2);
 
@@ -128,15 +107,8 @@ fn apply_then_list_and_search_round_trip() {
 
     let hits = test.store.search("holdout", 10).expect("search");
     assert_eq!(hits.len(), 1);
-    assert_eq!(
-        hits[0].rel_path,
-        "requirements/fraud-scoring-requirements.md"
-    );
-    assert!(
-        hits[0].snippet.contains("\u{2}holdout\u{3}"),
-        "{:?}",
-        hits[0].snippet
-    );
+    assert_eq!(hits[0].rel_path, "requirements/fraud-scoring-requirements.md");
+    assert!(hits[0].snippet.contains("\u{2}holdout\u{3}"), "{:?}", hits[0].snippet);
 
     // Stemming: "milliseconds" in the body is found by "millisecond".
     let hits = test.store.search("millisecond ", 10).expect("search");
@@ -150,12 +122,7 @@ fn apply_then_list_and_search_round_trip() {
 fn title_matches_rank_above_body_matches() {
     let mut test = open_test_store();
     let documents = vec![
-        document(
-            "a.md",
-            "a",
-            "Notes",
-            "We discuss calibration of the scorer here.",
-        ),
+        document("a.md", "a", "Notes", "We discuss calibration of the scorer here."),
         document("b.md", "b", "Calibration", "Short."),
     ];
     test.store.apply(&documents, &[]).expect("apply");
@@ -178,10 +145,7 @@ fn reapplying_the_same_hash_adds_no_revision() {
     let documents = sample_documents();
     test.store.apply(&documents, &[]).expect("apply");
     test.store.apply(&documents, &[]).expect("apply again");
-    let revisions = test
-        .store
-        .revisions("requirements/latency.md")
-        .expect("revisions");
+    let revisions = test.store.revisions("requirements/latency.md").expect("revisions");
     assert_eq!(revisions.len(), 1);
     assert_eq!(revisions[0].origin, "seen");
     assert_eq!(revisions[0].hash, documents[2].hash);
@@ -194,18 +158,9 @@ fn reapplying_the_same_hash_adds_no_revision() {
 fn a_changed_hash_adds_one_revision_and_replaces_the_text() {
     let mut test = open_test_store();
     let original = document("notes.md", "notes", "Notes", "The old wording about drift.");
-    test.store
-        .apply(std::slice::from_ref(&original), &[])
-        .expect("apply");
-    let changed = document(
-        "notes.md",
-        "notes",
-        "Notes",
-        "The new wording about seasonality.",
-    );
-    test.store
-        .apply(std::slice::from_ref(&changed), &[])
-        .expect("apply changed");
+    test.store.apply(std::slice::from_ref(&original), &[]).expect("apply");
+    let changed = document("notes.md", "notes", "Notes", "The new wording about seasonality.");
+    test.store.apply(std::slice::from_ref(&changed), &[]).expect("apply changed");
 
     let revisions = test.store.revisions("notes.md").expect("revisions");
     assert_eq!(revisions.len(), 2);
@@ -213,63 +168,30 @@ fn a_changed_hash_adds_one_revision_and_replaces_the_text() {
     assert_eq!(revisions[0].hash, changed.hash);
     assert_eq!(revisions[1].hash, original.hash);
     assert_eq!(
-        test.store
-            .revision_content("notes.md", &original.hash)
-            .expect("content")
-            .as_deref(),
+        test.store.revision_content("notes.md", &original.hash).expect("content").as_deref(),
         Some(original.content.as_str())
     );
-    assert_eq!(
-        test.store
-            .revision_content("notes.md", "sha256:unknown")
-            .expect("content"),
-        None
-    );
+    assert_eq!(test.store.revision_content("notes.md", "sha256:unknown").expect("content"), None);
 
     assert!(test.store.search("drift ", 10).expect("search").is_empty());
-    assert_eq!(
-        test.store.search("seasonality", 10).expect("search").len(),
-        1
-    );
-    assert_eq!(
-        test.store.file_states().expect("states")["notes.md"].hash,
-        changed.hash
-    );
+    assert_eq!(test.store.search("seasonality", 10).expect("search").len(), 1);
+    assert_eq!(test.store.file_states().expect("states")["notes.md"].hash, changed.hash);
 }
 
 #[test]
 fn removed_documents_leave_list_and_search_but_keep_revisions() {
     let mut test = open_test_store();
     test.store.apply(&sample_documents(), &[]).expect("apply");
-    let removed = vec![
-        "requirements/latency.md".to_string(),
-        "never/indexed.md".to_string(),
-    ];
+    let removed = vec!["requirements/latency.md".to_string(), "never/indexed.md".to_string()];
     test.store.apply(&[], &removed).expect("remove");
 
     assert_eq!(test.store.document_count().expect("count"), 2);
     let listed = test.store.list(&ListFilter::default()).expect("list");
-    assert!(listed
-        .iter()
-        .all(|row| row.rel_path != "requirements/latency.md"));
+    assert!(listed.iter().all(|row| row.rel_path != "requirements/latency.md"));
     assert!(test.store.search("latency", 10).expect("search").is_empty());
-    assert!(test
-        .store
-        .document_by_id("latency")
-        .expect("by id")
-        .is_empty());
-    assert!(!test
-        .store
-        .file_states()
-        .expect("states")
-        .contains_key("requirements/latency.md"));
-    assert_eq!(
-        test.store
-            .revisions("requirements/latency.md")
-            .expect("revisions")
-            .len(),
-        1
-    );
+    assert!(test.store.document_by_id("latency").expect("by id").is_empty());
+    assert!(!test.store.file_states().expect("states").contains_key("requirements/latency.md"));
+    assert_eq!(test.store.revisions("requirements/latency.md").expect("revisions").len(), 1);
 }
 
 #[test]
@@ -277,22 +199,12 @@ fn record_written_is_idempotent_per_path_and_hash() {
     let mut test = open_test_store();
     let content = "---\nid: x\n---\nbody\n";
     let hash = fake_hash(content);
-    test.store
-        .record_written("x.md", content, &hash, content.len() as u64)
-        .expect("record");
-    test.store
-        .record_written("x.md", content, &hash, content.len() as u64)
-        .expect("record again");
+    test.store.record_written("x.md", content, &hash, content.len() as u64).expect("record");
+    test.store.record_written("x.md", content, &hash, content.len() as u64).expect("record again");
     let revisions = test.store.revisions("x.md").expect("revisions");
     assert_eq!(revisions.len(), 1);
     assert_eq!(revisions[0].origin, "written");
-    assert_eq!(
-        test.store
-            .revision_content("x.md", &hash)
-            .expect("content")
-            .as_deref(),
-        Some(content)
-    );
+    assert_eq!(test.store.revision_content("x.md", &hash).expect("content").as_deref(), Some(content));
 }
 
 #[test]
@@ -336,10 +248,7 @@ fn hostile_search_input_never_fails() {
         assert!(result.is_ok(), "query {query:?} failed: {result:?}");
     }
     // Operators are plain words, not syntax.
-    assert_eq!(
-        test.store.search("title:fraud", 10).expect("search").len(),
-        0
-    );
+    assert_eq!(test.store.search("title:fraud", 10).expect("search").len(), 0);
     // "fraud" is in every sample's field text; the minus is not a NOT.
     assert_eq!(test.store.search("-fraud ", 10).expect("search").len(), 3);
 }
@@ -354,11 +263,7 @@ fn the_last_term_matches_as_a_prefix() {
     let hits = test.store.search("fraud sco", 10).expect("search");
     assert_eq!(hits.len(), 2);
     // Only the last term is a prefix.
-    assert!(test
-        .store
-        .search("sco fraud", 10)
-        .expect("search")
-        .is_empty());
+    assert!(test.store.search("sco fraud", 10).expect("search").is_empty());
     // Ids with punctuation match as a phrase.
     let hits = test.store.search("fraud-scoring-api", 10).expect("search");
     assert_eq!(hits.len(), 1);
