@@ -4,6 +4,9 @@
 //!   a case without `.set` must round-trip byte-identical.
 //! - `cases/parse/NAME.md` → `NAME.expected` (one issue per line: `line severity[code] field: message`).
 //!
+//! - `cases/plan/NAME.plan` (lines `known PATH SIZE MTIME`, `disk PATH SIZE MTIME`, `option …`)
+//!   → `NAME.expected` (the sync planner's decision).
+//!
 //! Run with UPDATE_EXPECT=1 to write the expected files, then review the diff.
 
 use std::fs;
@@ -11,6 +14,8 @@ use std::path::{Path, PathBuf};
 
 use seam_core::document::edit::{set_value, NewValue};
 use seam_core::document::parse_document;
+use seam_core::store::FileState;
+use seam_core::sync::{plan, DiskEntry, PlanOptions};
 
 fn cases(folder: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases").join(folder);
@@ -19,7 +24,7 @@ fn cases(folder: &str) -> Vec<PathBuf> {
         .filter_map(|entry| entry.ok().map(|entry| entry.path()))
         .filter(|path| {
             let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-            name.ends_with(".md") && !name.contains(".expected")
+            (name.ends_with(".md") || name.ends_with(".plan")) && !name.contains(".expected")
         })
         .collect();
     found.sort();
@@ -108,6 +113,56 @@ fn parse_cases() {
             ));
         }
         check(&sibling(&case, ".expected"), report.as_bytes(), &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn plan_cases() {
+    let mut failures = Vec::new();
+    for case in cases("plan") {
+        let script = fs::read_to_string(&case).expect("read case");
+        let mut known = std::collections::HashMap::new();
+        let mut disk = Vec::new();
+        let mut options = PlanOptions::default();
+        for line in script.lines().map(str::trim).filter(|line| !line.is_empty() && !line.starts_with('#')) {
+            let (word, rest) = line.split_once(' ').expect("`WORD ARGS` lines");
+            if word == "option" {
+                match rest {
+                    "allow-mass-deletion" => options.allow_mass_deletion = true,
+                    "root-missing" => options.root_missing = true,
+                    other => panic!("unknown option {other}"),
+                }
+                continue;
+            }
+            // PATH may contain spaces: SIZE and MTIME are the last two words.
+            let mut parts = rest.rsplitn(3, ' ');
+            let mtime: i64 = parts.next().and_then(|n| n.parse().ok()).expect("mtime");
+            let size: u64 = parts.next().and_then(|n| n.parse().ok()).expect("size");
+            let path = parts.next().expect("path").to_string();
+            match word {
+                "known" => {
+                    known.insert(path, FileState { size, mtime_ns: mtime, hash: format!("sha256:{size}") });
+                }
+                "disk" => disk.push(DiskEntry { rel_path: path, size, mtime_ns: mtime }),
+                other => panic!("unknown line kind {other}"),
+            }
+        }
+        let decided = plan(&known, &disk, options);
+        let mut report = String::new();
+        for path in &decided.read {
+            report.push_str(&format!("read {path}\n"));
+        }
+        for path in &decided.remove {
+            report.push_str(&format!("remove {path}\n"));
+        }
+        for (copy, original) in &decided.conflict_copies {
+            report.push_str(&format!("conflict-copy {copy} -> {original}\n"));
+        }
+        if let Some(held) = decided.held_deletions {
+            report.push_str(&format!("hold deletions: {} of {} vanished\n", held.vanished, held.known));
+        }
+        check(&case.with_extension("expected"), report.as_bytes(), &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
