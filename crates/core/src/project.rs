@@ -271,6 +271,8 @@ pub struct IndexReport {
 pub struct IndexOptions {
     /// Apply deletions even when most documents vanished at once.
     pub allow_mass_deletion: bool,
+    /// Documents removed by earlier runs moments ago (see `PlanOptions::recently_removed`).
+    pub recently_removed: usize,
 }
 
 impl Project {
@@ -298,8 +300,15 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
     let known = store.file_states()?;
     let root_missing = !project.root.is_dir();
     let disk = if root_missing { Vec::new() } else { project.disk_entries() };
-    let plan =
-        sync::plan(&known, &disk, PlanOptions { allow_mass_deletion: options.allow_mass_deletion, root_missing });
+    let plan = sync::plan(
+        &known,
+        &disk,
+        PlanOptions {
+            allow_mass_deletion: options.allow_mass_deletion,
+            root_missing,
+            recently_removed: options.recently_removed,
+        },
+    );
     let sizes: std::collections::HashMap<&str, &DiskEntry> =
         disk.iter().map(|entry| (entry.rel_path.as_str(), entry)).collect();
     let parsed: Vec<(IndexedDocument, Vec<Issue>)> = plan
@@ -328,6 +337,18 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
     };
     let removed_hashes: std::collections::HashMap<&str, &str> =
         plan.remove.iter().filter_map(|rel| known.get(rel).map(|state| (state.hash.as_str(), rel.as_str()))).collect();
+    // A removed file whose id reappears in an added file was renamed too (perhaps edited on the way).
+    let removed_ids: std::collections::HashMap<String, String> = if plan.remove.is_empty() || parsed.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        let removed: std::collections::HashSet<&String> = plan.remove.iter().collect();
+        store
+            .list(&Default::default())?
+            .into_iter()
+            .filter(|row| removed.contains(&row.rel_path))
+            .map(|row| (row.id, row.rel_path))
+            .collect()
+    };
     let mut renamed_from = std::collections::HashSet::new();
     let first_index = known.is_empty();
     for (indexed, issues) in &parsed {
@@ -335,12 +356,16 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
         let change = match known.get(&indexed.rel_path) {
             Some(state) if state.hash == indexed.hash => None,
             Some(_) => Some((ChangeKind::Changed, None)),
-            None => match removed_hashes.get(indexed.hash.as_str()) {
-                Some(from) => {
+            None => match removed_hashes
+                .get(indexed.hash.as_str())
+                .copied()
+                .or_else(|| removed_ids.get(&indexed.id).map(String::as_str))
+            {
+                Some(from) if !renamed_from.contains(from) => {
                     renamed_from.insert(from.to_string());
                     Some((ChangeKind::Renamed, Some(from.to_string())))
                 }
-                None => Some((ChangeKind::Added, None)),
+                _ => Some((ChangeKind::Added, None)),
             },
         };
         if let (Some((kind, from)), false) = (change, first_index) {
@@ -608,6 +633,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], expected_hash: Option<&str>) -> R
 /// How long the watcher waits between reconciles when nothing is reported: the backstop for
 /// events that never arrive.
 const RECONCILE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// How long removals count towards the mass-deletion guard.
+const RECENT_REMOVALS_WINDOW: std::time::Duration = std::time::Duration::from_secs(10);
+/// How long the watcher waits after seeing a deletion before indexing it.
+const DELETION_SETTLE: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// Watches the project folder until `stop` is set, re-indexing on every change and reporting
 /// what changed through `emit`. The first call to `emit` reports conflicts already present.
@@ -625,11 +654,25 @@ pub fn watch_project(
         source: std::io::Error::other(message),
     })?;
     let mut known_copies: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let reindex = |known_copies: &mut std::collections::HashSet<String>, first: bool| -> Vec<Change> {
+    // Removals applied in the last seconds, so a deletion spread over batches is judged whole.
+    let mut recent_removals: std::collections::VecDeque<(Instant, usize)> = std::collections::VecDeque::new();
+    let mut reindex = |known_copies: &mut std::collections::HashSet<String>, first: bool| -> Vec<Change> {
+        while recent_removals.front().is_some_and(|(at, _)| at.elapsed() > RECENT_REMOVALS_WINDOW) {
+            recent_removals.pop_front();
+        }
+        let options = IndexOptions {
+            recently_removed: recent_removals.iter().map(|(_, count)| count).sum(),
+            ..IndexOptions::default()
+        };
         let report = {
             let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            index(project, &mut store)
+            index_with(project, &mut store, options)
         };
+        if let Ok(report) = &report {
+            if report.removed > 0 {
+                recent_removals.push_back((Instant::now(), report.removed));
+            }
+        }
         match report {
             Ok(report) => changes_with_conflicts(report, known_copies, first),
             Err(error) => vec![Change {
@@ -646,7 +689,13 @@ pub fn watch_project(
     let mut last_reconcile = Instant::now();
     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
         match receiver.recv_timeout(std::time::Duration::from_millis(250)) {
-            Ok(sync::WatchSignal::Paths(_)) => {
+            Ok(sync::WatchSignal::Paths(paths)) => {
+                // A deletion is often the first of many (a folder removed, a drive unmounting):
+                // let it settle before judging it.
+                let deleting = paths.iter().any(|rel| !project.root.join(rel).exists());
+                if deleting {
+                    std::thread::sleep(DELETION_SETTLE);
+                }
                 // Coalesce whatever else is already queued into this run.
                 while receiver.try_recv().is_ok() {}
                 let changes = reindex(&mut known_copies, false);

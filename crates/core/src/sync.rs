@@ -83,6 +83,9 @@ pub struct PlanOptions {
     pub allow_mass_deletion: bool,
     /// The project folder itself is missing (unmounted drive): nothing is deleted.
     pub root_missing: bool,
+    /// Documents removed by earlier runs in the last few seconds: a deletion spread over several
+    /// event batches counts as one.
+    pub recently_removed: usize,
 }
 
 /// Below this many indexed documents, losing half of them is not treated as an accident.
@@ -109,9 +112,11 @@ pub fn plan(known: &HashMap<String, FileState>, disk: &[DiskEntry], options: Pla
     }
     let mut vanished: Vec<String> = known.keys().filter(|path| !documents.contains(path.as_str())).cloned().collect();
     vanished.sort();
-    let too_many = known.len() >= MASS_DELETION_MIN_KNOWN && vanished.len() * 2 > known.len();
+    let before = known.len() + options.recently_removed;
+    let gone = vanished.len() + options.recently_removed;
+    let too_many = before >= MASS_DELETION_MIN_KNOWN && gone * 2 > before;
     if !vanished.is_empty() && (options.root_missing || too_many) && !options.allow_mass_deletion {
-        result.held_deletions = Some(HeldDeletions { vanished: vanished.len(), known: known.len() });
+        result.held_deletions = Some(HeldDeletions { vanished: gone, known: before });
     } else {
         result.remove = vanished;
     }

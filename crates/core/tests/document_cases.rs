@@ -131,6 +131,9 @@ fn plan_cases() {
                 match rest {
                     "allow-mass-deletion" => options.allow_mass_deletion = true,
                     "root-missing" => options.root_missing = true,
+                    other if other.starts_with("recently-removed ") => {
+                        options.recently_removed = other["recently-removed ".len()..].parse().expect("a count");
+                    }
                     other => panic!("unknown option {other}"),
                 }
                 continue;
