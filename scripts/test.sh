@@ -60,7 +60,7 @@ test_log=$(mktemp)
 run_phase "cargo test (under xvfb-run)" bash -c '
   set -o pipefail
   timeout --signal=TERM --kill-after=60 2400 \
-    xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace 2>&1 | tee "$0"' "$test_log"
+    xvfb-run -a -s "-screen 0 1920x1080x24" cargo test --workspace --no-fail-fast 2>&1 | tee "$0"' "$test_log"
 
 summary_status=0
 summary || summary_status=$?

@@ -40,12 +40,17 @@ fn a_save_killed_at_any_instant_leaves_the_old_or_the_new_file() {
         state ^= state << 17;
         state
     };
+    // Kill instants are drawn from the time a whole save takes on this machine right now, so the
+    // kills land before, during and after the write however loaded the machine is.
+    let timed = Instant::now();
+    seam(&["set", "ticket-routing-api", "title", "Timing run"]).wait().expect("timing run");
+    let full_save_micros = u64::try_from(timed.elapsed().as_micros()).unwrap_or(u64::MAX).max(1000);
     let mut current_title = parse_document(rel_path, &fs::read(&path).expect("read")).title();
     let (mut old_kept, mut new_written) = (0, 0);
     for round in 0..200 {
         let new_title = format!("Round {round} title");
         let mut child = seam(&["set", "ticket-routing-api", "title", &new_title]);
-        let delay = Duration::from_micros(next_random() % 25_000);
+        let delay = Duration::from_micros(next_random() % (full_save_micros * 3 / 2));
         let started = Instant::now();
         while started.elapsed() < delay {
             if child.try_wait().expect("poll").is_some() {
