@@ -184,6 +184,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Index { json, allow_mass_deletion } => {
             let (project, mut store) = open(&cli)?;
             let options = project::IndexOptions { allow_mass_deletion: *allow_mass_deletion, ..Default::default() };
+            project.remove_stale_temp_files();
             let report = project::index_with(&project, &mut store, options)?;
             if let Some(held) = report.changes.iter().find(|change| change.kind == ChangeKind::DeletionsHeld) {
                 eprintln!("warning: {}", held.message.as_deref().unwrap_or_default());

@@ -194,6 +194,33 @@ impl Project {
         found
     }
 
+    /// Removes temporary files that a save killed mid-way left behind (`.NAME.seam-PID.tmp`,
+    /// older than ten minutes). They are hidden and never indexed; this only tidies the folder.
+    /// Returns the paths removed.
+    pub fn remove_stale_temp_files(&self) -> Vec<PathBuf> {
+        let mut removed = Vec::new();
+        let walker = walkdir::WalkDir::new(&self.root).follow_links(false).into_iter().filter_entry(|entry| {
+            entry.depth() == 0 || entry.file_type().is_file() || !entry.file_name().to_string_lossy().starts_with('.')
+        });
+        for entry in walker.flatten() {
+            let name = entry.file_name().to_string_lossy();
+            let is_seam_temp = name.starts_with('.') && name.ends_with(".tmp") && name.contains(".seam-");
+            if !is_seam_temp || !entry.file_type().is_file() {
+                continue;
+            }
+            let old_enough = entry
+                .metadata()
+                .ok()
+                .and_then(|metadata| metadata.modified().ok())
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(600));
+            if old_enough && fs::remove_file(entry.path()).is_ok() {
+                removed.push(entry.path().to_path_buf());
+            }
+        }
+        removed
+    }
+
     /// Reads and parses one document.
     pub fn read_document(&self, rel_path: &str) -> Result<Document, ProjectError> {
         let path = self.resolve(rel_path)?;
@@ -684,6 +711,7 @@ pub fn watch_project(
             }],
         }
     };
+    project.remove_stale_temp_files();
     let initial = reindex(&mut known_copies, true);
     emit(initial);
     let mut last_reconcile = Instant::now();

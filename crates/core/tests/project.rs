@@ -170,3 +170,22 @@ fn discovery_walks_upwards_and_reports_non_projects() {
         other => panic!("expected a config error, got {other:?}"),
     }
 }
+
+#[test]
+fn stale_temp_files_of_killed_saves_are_removed_and_symlink_loops_are_harmless() {
+    let (_dir, project, mut store) = example();
+    let stale = project.root.join("contracts/.ticket-routing-api.md.seam-99999.tmp");
+    let fresh = project.root.join("contracts/.ticket-routing-api.md.seam-99998.tmp");
+    fs::write(&stale, "half a file").expect("write");
+    fs::write(&fresh, "a save in progress").expect("write");
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    fs::File::options().write(true).open(&stale).expect("open").set_modified(an_hour_ago).expect("age it");
+    let removed = project.remove_stale_temp_files();
+    assert_eq!(removed, vec![stale.clone()]);
+    assert!(fresh.exists(), "a recent temp file may belong to a save in progress");
+
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&project.root, project.root.join("datasets/loop")).expect("symlink loop");
+    let report = project::index(&project, &mut store).expect("index with a symlink loop");
+    assert!(report.files >= 8);
+}
