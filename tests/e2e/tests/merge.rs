@@ -59,3 +59,49 @@ async fn an_external_edit_on_the_same_line_opens_the_merge_view_with_both_sides(
     app.wait_for(r#"[data-testid="save-state"][data-state="saved"]"#).await;
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_teammates_change_appears_live_in_the_open_document() {
+    let app = AppSession::start_on_example("live").await;
+    app.wait_for(r#"body[data-ready="true"]"#).await;
+    let rel_path = "datasets/support-tickets-2025.md";
+    let item = app.wait_for(&format!(r#"[data-testid="doc-item"][data-rel-path="{rel_path}"]"#)).await;
+    app.check("open the dataset", item.click().await).await;
+    app.wait_for(&format!(r#"body[data-doc-ready="{rel_path}"]"#)).await;
+
+    // A teammate's edit arrives through the shared folder while the document is open and clean.
+    let path = app.project_file(rel_path);
+    let original = fs::read_to_string(&path).expect("read");
+    let title_line = original.lines().find(|line| line.starts_with("title:")).expect("a title line").to_string();
+    fs::write(&path, original.replacen(&title_line, "title: Retitled by a teammate", 1)).expect("their write");
+
+    app.wait_until("the new title in the open document", WAIT_TIMEOUT, async || {
+        let title =
+            app.driver().find(By::Css(r#"[data-testid="field-title"]"#)).await.map_err(|error| error.to_string())?;
+        let value = title.prop("value").await.map_err(|error| error.to_string())?.unwrap_or_default();
+        if value == "Retitled by a teammate" {
+            Ok(())
+        } else {
+            Err(value)
+        }
+    })
+    .await;
+    // The sidebar follows too, and nothing was written back.
+    app.wait_until("the new title in the sidebar", WAIT_TIMEOUT, async || {
+        // textContent: WebKit's visible-text algorithm leaves out the ellipsised title span.
+        let item = app
+            .driver()
+            .find(By::Css(&format!(r#"[data-testid="doc-item"][data-rel-path="{rel_path}"]"#)))
+            .await
+            .map_err(|error| error.to_string())?;
+        let text = item.prop("textContent").await.map_err(|error| error.to_string())?.unwrap_or_default();
+        if text.contains("Retitled by a teammate") {
+            Ok(())
+        } else {
+            Err(text)
+        }
+    })
+    .await;
+    assert!(fs::read_to_string(&path).expect("read").contains("title: Retitled by a teammate"));
+    app.close().await;
+}
