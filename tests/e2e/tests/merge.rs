@@ -91,7 +91,7 @@ async fn a_teammates_change_appears_live_in_the_open_document() {
         // textContent: WebKit's visible-text algorithm leaves out the ellipsised title span.
         let item = app
             .driver()
-            .find(By::Css(&format!(r#"[data-testid="doc-item"][data-rel-path="{rel_path}"]"#)))
+            .find(By::Css(format!(r#"[data-testid="doc-item"][data-rel-path="{rel_path}"]"#)))
             .await
             .map_err(|error| error.to_string())?;
         let text = item.prop("textContent").await.map_err(|error| error.to_string())?.unwrap_or_default();
