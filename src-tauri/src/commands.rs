@@ -7,7 +7,6 @@ use std::sync::Arc;
 use tauri::{AppHandle, Manager, State};
 
 use seam_core::document::edit::NewValue;
-use seam_core::document::Issue;
 use seam_core::project::{self, SaveRequest as CoreSaveRequest};
 use seam_core::store::ListFilter;
 
@@ -128,41 +127,9 @@ pub async fn list_documents(workspace: State<'_, Workspace>) -> Result<Vec<Docum
     .await
 }
 
-/// Issues only the whole project shows (unknown link targets, duplicate ids), from the index.
-fn project_level_issues(open: &OpenProject, document: &seam_core::document::Document) -> Result<Vec<Issue>, ErrorDto> {
-    let store = open.store();
-    let mut issues = Vec::new();
-    if document.kind.is_some() {
-        let holders = store.document_by_id(&document.id)?;
-        if holders.len() > 1 {
-            let others: Vec<String> =
-                holders.into_iter().map(|row| row.rel_path).filter(|path| *path != document.rel_path).collect();
-            issues.push(Issue::error(
-                &document.rel_path,
-                "duplicate-id",
-                document.tree.as_ref().and_then(|tree| tree.get("id")).map(|node| node.line),
-                format!("id \"{}\" is also used by {}; give each document its own id", document.id, others.join(", ")),
-            ));
-        }
-    }
-    for (target, field, line) in document.references() {
-        if store.document_by_id(&target)?.is_empty() {
-            issues.push(
-                Issue::error(
-                    &document.rel_path,
-                    "unknown-link",
-                    line,
-                    format!("{field} names \"{target}\", but no document has that id"),
-                )
-                .with_field(field),
-            );
-        }
-    }
-    Ok(issues)
-}
-
 fn view(open: &OpenProject, document: &seam_core::document::Document) -> Result<DocumentView, ErrorDto> {
-    let extra = project_level_issues(open, document)?;
+    // Issues only the whole project shows (unknown link targets, duplicate ids), from the index.
+    let extra = seam_core::lint::issues_against_index(&open.store(), document)?;
     Ok(DocumentView::of(document, &extra))
 }
 

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::document::{parse_comment, Document, Issue, Severity};
 use crate::project::Project;
+use crate::store::{Store, StoreError};
 
 #[derive(Debug, Clone, Default)]
 pub struct LintReport {
@@ -62,40 +63,15 @@ pub fn lint_documents(documents: &[Document], comments: &[Document]) -> LintRepo
     for document in documents.iter().filter(|document| document.kind.is_some()) {
         by_id.entry(document.id.as_str()).or_default().push(document);
     }
-    for (id, holders) in &by_id {
-        if holders.len() < 2 {
-            continue;
-        }
+    for holders in by_id.values().filter(|holders| holders.len() > 1) {
         let files: Vec<&str> = holders.iter().map(|document| document.rel_path.as_str()).collect();
         for document in holders {
-            let line = document.tree.as_ref().and_then(|tree| tree.get("id")).map(|node| node.line);
             let others: Vec<&str> = files.iter().copied().filter(|file| *file != document.rel_path).collect();
-            issues.push(
-                Issue::error(
-                    &document.rel_path,
-                    "duplicate-id",
-                    line,
-                    format!("id \"{id}\" is also used by {}; give each document its own id", others.join(", ")),
-                )
-                .with_field("id"),
-            );
+            issues.push(duplicate_id_issue(document, &others));
         }
     }
-
     for document in documents {
-        for (target, field, line) in document.references() {
-            if !by_id.contains_key(target.as_str()) {
-                issues.push(
-                    Issue::error(
-                        &document.rel_path,
-                        "unknown-link",
-                        line,
-                        format!("{field} names \"{target}\", but no document has that id"),
-                    )
-                    .with_field(field),
-                );
-            }
-        }
+        issues.extend(unknown_link_issues(document, |id| by_id.contains_key(id)));
     }
 
     for comment in comments {
@@ -121,4 +97,60 @@ pub fn lint_documents(documents: &[Document], comments: &[Document]) -> LintRepo
     issues.sort_by(|a, b| (a.rel_path.as_str(), a.line, a.code).cmp(&(b.rel_path.as_str(), b.line, b.code)));
     issues.dedup();
     LintReport { documents: documents.len(), comments: comments.len(), issues }
+}
+
+/// `duplicate-id` on `document`, naming the other files that use its id.
+pub fn duplicate_id_issue(document: &Document, others: &[&str]) -> Issue {
+    let line = document.tree.as_ref().and_then(|tree| tree.get("id")).map(|node| node.line);
+    Issue::error(
+        &document.rel_path,
+        "duplicate-id",
+        line,
+        format!("id \"{}\" is also used by {}; give each document its own id", document.id, others.join(", ")),
+    )
+    .with_field("id")
+}
+
+/// `unknown-link` for every id `document` refers to that `id_exists` does not know.
+pub fn unknown_link_issues(document: &Document, mut id_exists: impl FnMut(&str) -> bool) -> Vec<Issue> {
+    document
+        .references()
+        .into_iter()
+        .filter(|(target, _, _)| !id_exists(target))
+        .map(|(target, field, line)| {
+            Issue::error(
+                &document.rel_path,
+                "unknown-link",
+                line,
+                format!("{field} names \"{target}\", but no document has that id"),
+            )
+            .with_field(field)
+        })
+        .collect()
+}
+
+/// The project-level issues of one document, judged against the index instead of re-reading
+/// every file (for the app's document view).
+pub fn issues_against_index(store: &Store, document: &Document) -> Result<Vec<Issue>, StoreError> {
+    let mut issues = Vec::new();
+    if document.kind.is_some() {
+        let holders = store.document_by_id(&document.id)?;
+        let others: Vec<&str> =
+            holders.iter().map(|row| row.rel_path.as_str()).filter(|path| *path != document.rel_path).collect();
+        if !others.is_empty() {
+            issues.push(duplicate_id_issue(document, &others));
+        }
+    }
+    let mut lookup_error = None;
+    issues.extend(unknown_link_issues(document, |id| match store.document_by_id(id) {
+        Ok(rows) => !rows.is_empty(),
+        Err(error) => {
+            lookup_error = Some(error);
+            true
+        }
+    }));
+    match lookup_error {
+        Some(error) => Err(error),
+        None => Ok(issues),
+    }
 }

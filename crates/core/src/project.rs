@@ -304,14 +304,26 @@ pub struct IndexOptions {
 
 impl Project {
     /// Size and mtime of every Markdown document file (conflict copies included).
+    /// A file listed but gone by the time it is looked at means the folder is changing under the
+    /// walk (a rename, a sync tool at work): the walk is repeated, so a renamed file is never
+    /// missed on both sides.
     pub fn disk_entries(&self) -> Vec<DiskEntry> {
-        self.document_paths_with_copies()
-            .into_par_iter()
-            .filter_map(|rel_path| {
-                let metadata = fs::metadata(self.root.join(&rel_path)).ok()?;
-                Some(DiskEntry { size: metadata.len(), mtime_ns: mtime_ns(&metadata), rel_path })
-            })
-            .collect()
+        let mut attempt = 0;
+        loop {
+            let listed = self.document_paths_with_copies();
+            let total = listed.len();
+            let entries: Vec<DiskEntry> = listed
+                .into_par_iter()
+                .filter_map(|rel_path| {
+                    let metadata = fs::metadata(self.root.join(&rel_path)).ok()?;
+                    Some(DiskEntry { size: metadata.len(), mtime_ns: mtime_ns(&metadata), rel_path })
+                })
+                .collect();
+            attempt += 1;
+            if entries.len() == total || attempt == 3 {
+                return entries;
+            }
+        }
     }
 }
 
