@@ -154,6 +154,14 @@ fn open(cli: &Cli) -> Result<(Project, Store)> {
     Ok((project, store))
 }
 
+/// Opens the project, brings the index up to date and finds the document `id` names.
+fn open_document(cli: &Cli, id: &str) -> Result<(Project, Store, String)> {
+    let (project, mut store) = open(cli)?;
+    project::index(&project, &mut store)?;
+    let rel_path = resolve_id(&project, &store, id)?;
+    Ok((project, store, rel_path))
+}
+
 fn print_json(value: &Value) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
@@ -244,9 +252,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Show { id, json } => {
-            let (project, mut store) = open(&cli)?;
-            project::index(&project, &mut store)?;
-            let rel_path = resolve_id(&project, &store, id)?;
+            let (project, _store, rel_path) = open_document(&cli, id)?;
             let document = project.read_document(&rel_path)?;
             if *json {
                 return print_json(&json!({
@@ -308,9 +314,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Set { id, path, value, string, json } => {
-            let (project, mut store) = open(&cli)?;
-            project::index(&project, &mut store)?;
-            let rel_path = resolve_id(&project, &store, id)?;
+            let (project, mut store, rel_path) = open_document(&cli, id)?;
             let before = project.read_document(&rel_path)?;
             let new_value = if *string { NewValue::Text(value.clone()) } else { NewValue::from_cli(value) };
             let request = SaveRequest {
@@ -367,9 +371,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::History { id, json } => {
-            let (project, mut store) = open(&cli)?;
-            project::index(&project, &mut store)?;
-            let rel_path = resolve_id(&project, &store, id)?;
+            let (_project, store, rel_path) = open_document(&cli, id)?;
             let revisions = store.revisions(&rel_path)?;
             if *json {
                 return print_json(&Value::Array(
@@ -393,9 +395,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Restore { id, rev } => {
-            let (project, mut store) = open(&cli)?;
-            project::index(&project, &mut store)?;
-            let rel_path = resolve_id(&project, &store, id)?;
+            let (project, mut store, rel_path) = open_document(&cli, id)?;
             let wanted = rev.trim_start_matches("sha256:");
             if wanted.len() < 6 {
                 return Err(anyhow!("give at least 6 characters of the revision hash (see `seam history {id}`)"));
