@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 
 use seam_core::document::edit::NewValue;
 use seam_core::document::{Issue, Severity};
+use seam_core::history;
 use seam_core::lint::LintReport;
 use seam_core::project::{self, Project, SaveRequest};
 use seam_core::store::{ListFilter, Store};
@@ -54,14 +55,26 @@ enum Command {
         #[arg(long)]
         poll: bool,
     },
-    /// Every version of a document Seam has seen or written, newest first.
+    /// Every version of a document, newest first: those Seam has seen or written, and git commits.
     History {
         id: String,
         #[arg(long)]
         json: bool,
     },
-    /// Write an earlier version back as a new save (REV: a hash prefix from `seam history`).
+    /// Write an earlier version back as a new save (REV: a hash prefix or git:COMMIT from `seam history`).
     Restore { id: String, rev: String },
+    /// What changed between two versions, field by field and in the body.
+    Diff {
+        id: String,
+        /// A version from `seam history`: 6+ characters of a hash, `git:COMMIT`, or `current`.
+        #[arg(long)]
+        from: String,
+        /// Defaults to the file on disk.
+        #[arg(long, default_value = "current")]
+        to: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// List documents.
     List {
         #[arg(long)]
@@ -194,6 +207,10 @@ fn run(cli: Cli) -> Result<()> {
             let options = project::IndexOptions { allow_mass_deletion: *allow_mass_deletion, ..Default::default() };
             project.remove_stale_temp_files();
             let report = project::index_with(&project, &mut store, options)?;
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX));
+            store.prune_history(now_ms)?;
             if let Some(held) = report.changes.iter().find(|change| change.kind == ChangeKind::DeletionsHeld) {
                 eprintln!("warning: {}", held.message.as_deref().unwrap_or_default());
             }
@@ -371,51 +388,60 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::History { id, json } => {
-            let (_project, store, rel_path) = open_document(&cli, id)?;
-            let revisions = store.revisions(&rel_path)?;
+            let (project, store, rel_path) = open_document(&cli, id)?;
+            let versions = history::versions(&project, &store, &rel_path)?;
             if *json {
-                return print_json(&Value::Array(
-                    revisions
-                        .iter()
-                        .map(|revision| {
-                            json!({"hash": revision.hash, "size": revision.size, "at_ms": revision.seen_at_ms, "origin": revision.origin})
-                        })
-                        .collect(),
-                ));
+                return print_json(&serde_json::to_value(&versions)?);
             }
-            for revision in &revisions {
-                let short = revision.hash.trim_start_matches("sha256:").get(..12).unwrap_or_default();
+            for version in &versions {
+                let rev = match version.rev.strip_prefix("git:") {
+                    Some(commit) => format!("git:{}", commit.get(..10).unwrap_or(commit)),
+                    None => version.rev.trim_start_matches("sha256:").get(..12).unwrap_or_default().to_string(),
+                };
+                let what = match version.source {
+                    history::VersionSource::Local => {
+                        format!("{:>8} bytes  {}", version.size.unwrap_or(0), version.origin)
+                    }
+                    history::VersionSource::Git => format!(
+                        "{}: {}",
+                        version.author.as_deref().unwrap_or(""),
+                        version.summary.as_deref().unwrap_or("")
+                    ),
+                };
+                println!("{rev:<14}  {}  {what}", format_time_ms(version.at_ms));
+            }
+            Ok(())
+        }
+        Command::Diff { id, from, to, json } => {
+            let (project, store, rel_path) = open_document(&cli, id)?;
+            let old = history::content(&project, &store, &rel_path, from)?;
+            let new = history::content(&project, &store, &rel_path, to)?;
+            let diff = history::diff(&rel_path, &old, &new);
+            if *json {
+                return print_json(&serde_json::to_value(&diff)?);
+            }
+            if diff.fields.is_empty() && !diff.body_changed {
+                println!("{rel_path}: {from} and {to} are the same");
+                return Ok(());
+            }
+            for change in &diff.fields {
                 println!(
-                    "{short}  {:>8} bytes  {:<7}  {}",
-                    revision.size,
-                    revision.origin,
-                    format_time_ms(revision.seen_at_ms)
+                    "{}: {} -> {}",
+                    change.path,
+                    change.old.as_deref().unwrap_or("(absent)"),
+                    change.new.as_deref().unwrap_or("(absent)")
                 );
             }
+            if diff.body_changed {
+                println!("body changed");
+            }
+            print!("\n{}", diff.unified);
             Ok(())
         }
         Command::Restore { id, rev } => {
             let (project, mut store, rel_path) = open_document(&cli, id)?;
-            let wanted = rev.trim_start_matches("sha256:");
-            if wanted.len() < 6 {
-                return Err(anyhow!("give at least 6 characters of the revision hash (see `seam history {id}`)"));
-            }
-            let matching: Vec<_> = store
-                .revisions(&rel_path)?
-                .into_iter()
-                .filter(|revision| revision.hash.trim_start_matches("sha256:").starts_with(wanted))
-                .collect();
-            let revision = match matching.as_slice() {
-                [one] => one.clone(),
-                [] => return Err(anyhow!("{rel_path} has no revision {rev} (see `seam history {id}`)")),
-                _ => return Err(anyhow!("revision {rev} is ambiguous for {rel_path}: give more characters")),
-            };
-            let content = store
-                .revision_content(&rel_path, &revision.hash)?
-                .ok_or_else(|| anyhow!("the content of revision {rev} is no longer stored"))?;
-            let current = project.read_document(&rel_path)?;
-            project::save_resolved(&project, Some(&mut store), &rel_path, &current.hash, &content)?;
-            println!("{rel_path}: restored revision {rev} as a new save");
+            history::restore(&project, Some(&mut store), &rel_path, rev, None)?;
+            println!("{rel_path}: restored {rev} as a new save");
             Ok(())
         }
         Command::Lint { format, json } => {

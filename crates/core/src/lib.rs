@@ -1,8 +1,10 @@
 //! seam-core: everything Seam knows about documents, the project folder and the local store.
 //! No Tauri and no IPC serialization here: the CLI and the desktop shell are thin layers over it.
 
+pub mod copies;
 pub mod document;
 pub mod example;
+pub mod history;
 pub mod lint;
 pub mod project;
 pub mod render;

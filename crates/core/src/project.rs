@@ -350,23 +350,31 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
     );
     let sizes: std::collections::HashMap<&str, &DiskEntry> =
         disk.iter().map(|entry| (entry.rel_path.as_str(), entry)).collect();
-    let parsed: Vec<(IndexedDocument, Vec<Issue>)> = plan
+    // A file that cannot be read (permission denied, vanished mid-read) is not indexed in this
+    // run: the store keeps what it knew, and the next run tries again.
+    let results: Vec<Result<(IndexedDocument, Vec<Issue>), Issue>> = plan
         .read
         .par_iter()
         .filter_map(|rel| {
             let entry = sizes.get(rel.as_str())?;
-            let document = match fs::read(project.root.join(rel)) {
-                Ok(bytes) => parse_document(rel, &bytes),
-                Err(error) => {
-                    let mut document = parse_document(rel, b"");
-                    document.issues = vec![Issue::error(rel, "io", None, format!("cannot read: {error}"))];
-                    document
+            Some(match fs::read(project.root.join(rel)) {
+                Ok(bytes) => {
+                    let document = parse_document(rel, &bytes);
+                    let issues = document.issues.clone();
+                    Ok((to_indexed(&document, entry.size, entry.mtime_ns), issues))
                 }
-            };
-            let issues = document.issues.clone();
-            Some((to_indexed(&document, entry.size, entry.mtime_ns), issues))
+                Err(error) => Err(Issue::error(rel, "io", None, format!("cannot read: {error}"))),
+            })
         })
         .collect();
+    let mut parsed = Vec::with_capacity(results.len());
+    let mut unreadable = Vec::new();
+    for result in results {
+        match result {
+            Ok(document) => parsed.push(document),
+            Err(issue) => unreadable.push(issue),
+        }
+    }
 
     let mut report = IndexReport {
         files: disk.len() - plan.conflict_copies.len(),
@@ -416,6 +424,16 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
                 message: None,
             });
         }
+    }
+    for issue in unreadable {
+        report.changes.push(Change {
+            kind: ChangeKind::Error,
+            rel_path: issue.rel_path.clone(),
+            id: None,
+            from: None,
+            message: Some(format!("{}: {} (the last version read is kept)", issue.rel_path, issue.message)),
+        });
+        report.issues.push(issue);
     }
     for rel in plan.remove.iter().filter(|rel| !renamed_from.contains(*rel)) {
         report.changes.push(Change {
@@ -688,10 +706,10 @@ pub fn watch_project(
     mut emit: impl FnMut(Vec<Change>),
 ) -> Result<(), ProjectError> {
     let (sender, receiver) = std::sync::mpsc::channel();
-    let _watcher = sync::watch(&project.root, mode, sender).map_err(|message| ProjectError::Io {
+    let mut watcher = Some(sync::watch(&project.root, mode, sender.clone()).map_err(|message| ProjectError::Io {
         path: project.root.display().to_string(),
         source: std::io::Error::other(message),
-    })?;
+    })?);
     let mut known_copies: std::collections::HashSet<String> = std::collections::HashSet::new();
     // Removals applied in the last seconds, so a deletion spread over batches is judged whole.
     let mut recent_removals: std::collections::VecDeque<(Instant, usize)> = std::collections::VecDeque::new();
@@ -728,6 +746,18 @@ pub fn watch_project(
     emit(initial);
     let mut last_reconcile = Instant::now();
     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        // The project folder vanished (drive unmounted, folder moved away): its watch is dead.
+        // When a folder is back at the path, watch it afresh and catch up on what changed.
+        let present = project.root.is_dir();
+        if present != watcher.is_some() {
+            watcher = if present { sync::watch(&project.root, mode, sender.clone()).ok() } else { None };
+            while receiver.try_recv().is_ok() {}
+            let changes = reindex(&mut known_copies, false);
+            last_reconcile = Instant::now();
+            if !changes.is_empty() {
+                emit(changes);
+            }
+        }
         match receiver.recv_timeout(std::time::Duration::from_millis(250)) {
             Ok(sync::WatchSignal::Paths(paths)) => {
                 // A deletion is often the first of many (a folder removed, a drive unmounting):

@@ -175,6 +175,57 @@ pub enum WatchMode {
     Poll,
 }
 
+/// File systems where change notifications from other machines do not arrive.
+const NETWORK_FILE_SYSTEMS: &[&str] = &[
+    "nfs",
+    "nfs4",
+    "cifs",
+    "smb3",
+    "smbfs",
+    "9p",
+    "afs",
+    "ceph",
+    "glusterfs",
+    "davfs",
+    "fuse.sshfs",
+    "fuse.rclone",
+    "fuse.davfs2",
+    "fuse.s3fs",
+    "fuse.gcsfuse",
+    "fuse.glusterfs",
+];
+
+/// The watch mode that suits the folder at `root`, with the reason when it is polling: a
+/// network file system (from /proc/mounts on Linux) needs polling; anything else uses OS
+/// notifications. Elsewhere than Linux, always OS notifications.
+pub fn suggested_watch_mode(root: &Path) -> (WatchMode, Option<String>) {
+    let mounts = std::fs::read_to_string("/proc/mounts").unwrap_or_default();
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match mount_file_system(&mounts, &root) {
+        Some((mount_point, fs_type)) if NETWORK_FILE_SYSTEMS.contains(&fs_type.as_str()) => (
+            WatchMode::Poll,
+            Some(format!("{} is on a network file system ({fs_type} at {mount_point}): polling", root.display())),
+        ),
+        _ => (WatchMode::Native, None),
+    }
+}
+
+/// The mount point and file-system type of the longest mount point containing `path`, from
+/// the text of /proc/mounts (space-separated; spaces in paths escaped as `\040`).
+pub fn mount_file_system(mounts: &str, path: &Path) -> Option<(String, String)> {
+    mounts
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.split_whitespace();
+            let _device = fields.next()?;
+            let mount_point = fields.next()?.replace("\\040", " ");
+            let fs_type = fields.next()?.to_string();
+            Some((mount_point, fs_type))
+        })
+        .filter(|(mount_point, _)| path.starts_with(mount_point))
+        .max_by_key(|(mount_point, _)| mount_point.len())
+}
+
 /// What the watcher reports to its consumer.
 #[derive(Debug)]
 pub enum WatchSignal {
@@ -262,6 +313,20 @@ pub fn watch(root: &Path, mode: WatchMode, sender: mpsc::Sender<WatchSignal>) ->
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn network_file_systems_are_found_by_the_longest_mount_point() {
+        let mounts = "/dev/vda / ext4 rw,relatime 0 0\n\
+                      server:/export /mnt/team nfs4 rw,relatime 0 0\n\
+                      //nas/share /mnt/team/smb\\040drive cifs rw 0 0\n\
+                      tmpfs /tmp tmpfs rw 0 0\n";
+        let found = |path: &str| mount_file_system(mounts, Path::new(path)).map(|(_, fs)| fs);
+        assert_eq!(found("/home/ana/project").as_deref(), Some("ext4"));
+        assert_eq!(found("/mnt/team/fraud").as_deref(), Some("nfs4"));
+        assert_eq!(found("/mnt/team/smb drive/fraud").as_deref(), Some("cifs"));
+        assert_eq!(found("/mnt/teamwork").as_deref(), Some("ext4"), "a prefix of a name is not a parent folder");
+    }
+
     use super::*;
 
     fn state(size: u64, mtime_ns: i64) -> FileState {

@@ -162,3 +162,47 @@ fn mass_deletion_is_held_and_reported() {
     let store = watching.store.lock().expect("store");
     assert!(store.document_count().expect("count") >= 9, "the index keeps the vanished documents");
 }
+
+#[test]
+fn the_project_folder_vanishing_and_coming_back_loses_nothing() {
+    let watching = Watching::start();
+    let root = watching.project.root.clone();
+    let count_before = watching.store.lock().expect("store").document_count().expect("count");
+    // The drive is unmounted: the folder is gone.
+    let parked = watching._dir.path().join("parked");
+    fs::rename(&root, &parked).expect("move the project folder away");
+    let seen = watching.wait_for("the missing folder reported", |seen| {
+        seen.iter().any(|change| {
+            change.kind == ChangeKind::DeletionsHeld && change.message.as_deref().is_some_and(|m| m.contains("missing"))
+        })
+    });
+    assert!(!seen.iter().any(|change| change.kind == ChangeKind::Removed), "{seen:?}");
+    assert_eq!(watching.store.lock().expect("store").document_count().expect("count"), count_before);
+
+    // It comes back as a new folder (remounted, or restored by the sync tool), with one edit.
+    copy_tree(&parked, &root);
+    let contract = "contracts/ticket-routing-api.md";
+    let text = fs::read_to_string(root.join(contract)).expect("read");
+    fs::write(root.join(contract), text.replacen("throughput_rps: 40", "throughput_rps: 45", 1)).expect("edit");
+    let seen =
+        watching.wait_for("the edit after the folder came back", |seen| has(seen, ChangeKind::Changed, contract));
+    assert!(!seen.iter().any(|change| change.kind == ChangeKind::Removed), "{seen:?}");
+    assert_eq!(watching.store.lock().expect("store").document_count().expect("count"), count_before);
+
+    // Live updates still work after that: a later edit arrives too.
+    fs::write(root.join(contract), text.replacen("throughput_rps: 40", "throughput_rps: 50", 1)).expect("edit again");
+    watching.wait_for("a later edit", |seen| has(seen, ChangeKind::Changed, contract));
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for entry in fs::read_dir(from).expect("read dir") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}

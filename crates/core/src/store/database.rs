@@ -8,8 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
+use super::history::{insert_revision, ORIGIN_SEEN};
 use super::migrations::MIGRATIONS;
-use super::{DocumentRow, FileState, IndexedDocument, ListFilter, Revision, StoreError};
+use super::{DocumentRow, FileState, IndexedDocument, ListFilter, StoreError};
 
 /// The local store of one project. Owns one SQLite connection; open one `Store` per thread that
 /// needs it (WAL mode lets readers proceed while the indexer writes).
@@ -18,11 +19,6 @@ pub struct Store {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
 }
-
-/// Origin of a revision row: content read from disk.
-const ORIGIN_SEEN: &str = "seen";
-/// Origin of a revision row: content Seam wrote itself.
-const ORIGIN_WRITTEN: &str = "written";
 
 /// Page cache for the connection, in KiB (negative = KiB for SQLite). Big enough that a cold
 /// index's FTS merges stay in memory, small next to the indexer's memory target.
@@ -107,7 +103,6 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )
                 .map_err(&sqlite_error)?;
-            let mut insert_revision = transaction.prepare_cached(INSERT_REVISION_SQL).map_err(&sqlite_error)?;
             let mut delete_document = transaction
                 .prepare_cached("DELETE FROM documents WHERE rel_path = ?1 RETURNING doc_rowid")
                 .map_err(&sqlite_error)?;
@@ -146,16 +141,15 @@ impl Store {
                         document.body,
                     ])
                     .map_err(&sqlite_error)?;
-                insert_revision
-                    .execute(params![
-                        document.rel_path,
-                        document.hash,
-                        u64_to_sql(document.size),
-                        now_ms,
-                        ORIGIN_SEEN,
-                        document.content,
-                    ])
-                    .map_err(&sqlite_error)?;
+                insert_revision(
+                    &transaction,
+                    &document.rel_path,
+                    &document.hash,
+                    &document.content,
+                    now_ms,
+                    ORIGIN_SEEN,
+                )
+                .map_err(&sqlite_error)?;
             }
 
             for rel_path in removed {
@@ -167,19 +161,6 @@ impl Store {
             }
         }
         transaction.commit().map_err(&sqlite_error)
-    }
-
-    /// Records that Seam wrote `content` to `rel_path` (origin "written"). Idempotent per
-    /// (rel_path, hash): content already known under that hash is not recorded again.
-    pub fn record_written(&mut self, rel_path: &str, content: &str, hash: &str, size: u64) -> Result<(), StoreError> {
-        let sqlite_error = sqlite_error_for(&self.path);
-        self.conn
-            .prepare_cached(INSERT_REVISION_SQL)
-            .and_then(|mut statement| {
-                statement.execute(params![rel_path, hash, u64_to_sql(size), unix_time_ms(), ORIGIN_WRITTEN, content,])
-            })
-            .map(|_| ())
-            .map_err(&sqlite_error)
     }
 
     /// Documents matching `filter`, ordered by kind (unknown kinds last), then title.
@@ -209,41 +190,6 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
     }
 
-    /// Every revision of `rel_path` Seam has seen or written, newest first. Includes files that
-    /// have since been deleted.
-    pub fn revisions(&self, rel_path: &str) -> Result<Vec<Revision>, StoreError> {
-        let sqlite_error = sqlite_error_for(&self.path);
-        let mut statement = self
-            .conn
-            .prepare_cached(
-                "SELECT rel_path, hash, size, seen_at_ms, origin FROM revisions
-                 WHERE rel_path = ?1
-                 ORDER BY seen_at_ms DESC, revision_id DESC",
-            )
-            .map_err(&sqlite_error)?;
-        let rows = statement
-            .query_map([rel_path], |row| {
-                Ok(Revision {
-                    rel_path: row.get(0)?,
-                    hash: row.get(1)?,
-                    size: u64_from_sql(row.get(2)?),
-                    seen_at_ms: row.get(3)?,
-                    origin: row.get(4)?,
-                })
-            })
-            .map_err(&sqlite_error)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
-    }
-
-    /// The full content of one revision, or None if Seam never saw that hash for that path.
-    pub fn revision_content(&self, rel_path: &str, hash: &str) -> Result<Option<String>, StoreError> {
-        let sqlite_error = sqlite_error_for(&self.path);
-        self.conn
-            .prepare_cached("SELECT content FROM revisions WHERE rel_path = ?1 AND hash = ?2")
-            .and_then(|mut statement| statement.query_row([rel_path, hash], |row| row.get(0)).optional())
-            .map_err(&sqlite_error)
-    }
-
     /// Number of indexed documents.
     pub fn document_count(&self) -> Result<usize, StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);
@@ -252,10 +198,6 @@ impl Store {
         Ok(usize::try_from(count).unwrap_or(0))
     }
 }
-
-const INSERT_REVISION_SQL: &str = "INSERT INTO revisions (rel_path, hash, size, seen_at_ms, origin, content)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-     ON CONFLICT (rel_path, hash) DO NOTHING";
 
 const DOCUMENT_ROW_COLUMNS: &str = "rel_path, id, kind, title, status, version, owners, tags, hash, error_count";
 
@@ -292,15 +234,15 @@ fn json_list_from_sql(row: &Row<'_>, index: usize) -> rusqlite::Result<Vec<Strin
 }
 
 /// SQLite integers are signed; sizes beyond i64::MAX cannot occur for real files.
-fn u64_to_sql(value: u64) -> i64 {
+pub(super) fn u64_to_sql(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
-fn u64_from_sql(value: i64) -> u64 {
+pub(super) fn u64_from_sql(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
-fn unix_time_ms() -> i64 {
+pub(super) fn unix_time_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))

@@ -3,6 +3,7 @@
 //! from the project folder.
 
 mod database;
+mod history;
 mod location;
 pub mod migrations;
 mod search;
@@ -13,6 +14,7 @@ mod tests;
 use std::path::PathBuf;
 
 pub use database::Store;
+pub use history::{HistoryStats, Pruned, ORIGIN_CONFLICT_COPY, RETENTION_DAYS};
 pub use location::DATA_DIR_ENV;
 pub use migrations::MIGRATIONS;
 pub use search::{SNIPPET_MATCH_END, SNIPPET_MATCH_START};
@@ -103,6 +105,8 @@ pub enum StoreError {
     Sqlite { path: PathBuf, source: rusqlite::Error },
     #[error("database {path}: migration failed: {message}")]
     Migration { path: PathBuf, message: String },
+    #[error("database {path}: {message}")]
+    Corrupt { path: PathBuf, message: String },
     #[error("cannot create the data folder {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
 }

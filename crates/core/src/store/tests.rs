@@ -300,3 +300,92 @@ fn open_for_project_never_writes_into_the_project() {
         std::fs::remove_dir_all(db_folder).expect("clean up");
     }
 }
+
+#[test]
+fn history_is_content_addressed_and_compressed() {
+    let mut test = open_test_store();
+    // A realistic document: repetitive Markdown compresses well.
+    let body = "The scorer must answer within the latency budget for every transaction.\n".repeat(60);
+    let original = document("notes.md", "notes", "Notes", &body);
+    test.store.apply(std::slice::from_ref(&original), &[]).expect("apply");
+    // The same content under a second path (a copy) is stored once.
+    let mut copy = original.clone();
+    copy.rel_path = "copy/notes.md".to_string();
+    copy.id = "notes-copy".to_string();
+    test.store.apply(std::slice::from_ref(&copy), &[]).expect("apply copy");
+
+    let stats = test.store.history_stats().expect("stats");
+    assert_eq!(stats.revisions, 2);
+    assert_eq!(stats.blobs, 1);
+    assert_eq!(stats.content_bytes, original.content.len() as u64);
+    assert!(
+        stats.stored_bytes * 5 < stats.content_bytes,
+        "stored {} of {} bytes",
+        stats.stored_bytes,
+        stats.content_bytes
+    );
+    assert_eq!(
+        test.store.revision_content("copy/notes.md", &original.hash).expect("content").as_deref(),
+        Some(original.content.as_str())
+    );
+    // A hash is only a revision of the paths it was seen at.
+    assert_eq!(test.store.revision_content("other.md", &original.hash).expect("content"), None);
+}
+
+#[test]
+fn retention_keeps_thirty_days_and_always_the_newest_revision_of_each_path() {
+    let mut test = open_test_store();
+    let day_ms = 24 * 60 * 60 * 1000_i64;
+    let versions: Vec<IndexedDocument> =
+        (0..4).map(|n| document("notes.md", "notes", "Notes", &format!("Version {n} of the notes.\n"))).collect();
+    let lonely = document("old/only.md", "only", "Only", "The one version of an old file.\n");
+    for document in versions.iter().chain([&lonely]) {
+        test.store.apply(std::slice::from_ref(document), &[]).expect("apply");
+    }
+    // Ages: versions 0 and 1 are 45 and 31 days old, 2 is 29 days old, 3 is new; the lonely
+    // file's only version is 400 days old.
+    let now = super::database::unix_time_ms();
+    for (hash, age_days) in
+        [(&versions[0].hash, 45), (&versions[1].hash, 31), (&versions[2].hash, 29), (&lonely.hash, 400)]
+    {
+        test.store
+            .conn
+            .execute("UPDATE revisions SET seen_at_ms = ?1 WHERE hash = ?2", params_from(now - age_days * day_ms, hash))
+            .expect("age a revision");
+    }
+
+    let pruned = test.store.prune_history(now).expect("prune");
+    assert_eq!(pruned, Pruned { revisions: 2, blobs: 2 });
+    let kept: Vec<String> = test.store.revisions("notes.md").expect("revisions").into_iter().map(|r| r.hash).collect();
+    assert_eq!(kept, vec![versions[3].hash.clone(), versions[2].hash.clone()]);
+    assert_eq!(test.store.revision_content("notes.md", &versions[0].hash).expect("content"), None);
+    assert_eq!(
+        test.store.revision_content("old/only.md", &lonely.hash).expect("content").as_deref(),
+        Some(lonely.content.as_str())
+    );
+    // Pruning again finds nothing more.
+    assert_eq!(test.store.prune_history(now).expect("prune again"), Pruned::default());
+}
+
+fn params_from(at_ms: i64, hash: &str) -> (i64, String) {
+    (at_ms, hash.to_string())
+}
+
+#[test]
+fn version_one_history_is_migrated_into_blobs() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let path = folder.path().join("seam.db");
+    let mut conn = rusqlite::Connection::open(&path).expect("open");
+    MIGRATIONS.to_version(&mut conn, 1).expect("schema version 1");
+    conn.execute(
+        "INSERT INTO revisions (rel_path, hash, size, seen_at_ms, origin, content)
+         VALUES ('a.md', 'sha256:aa', 9, 1, 'seen', 'version 1')",
+        [],
+    )
+    .expect("a version-1 revision");
+    drop(conn);
+
+    let store = Store::open_at(&path).expect("migrate to the latest version");
+    assert_eq!(store.revision_content("a.md", "sha256:aa").expect("content").as_deref(), Some("version 1"));
+    assert_eq!(store.revisions("a.md").expect("revisions").len(), 1);
+}
