@@ -444,7 +444,8 @@ mod tests {
             documents.iter().flat_map(|document| document.references()).map(|(id, _, _)| id).collect();
         assert!(links.len() > 400, "documents link to each other");
         assert!(links.iter().all(|id| ids.contains(id.as_str())), "every link names a generated document");
-        let kinds: std::collections::HashSet<_> = documents.iter().filter_map(|document| document.kind).collect();
+        let kinds: std::collections::HashSet<&str> =
+            documents.iter().filter_map(|document| document.kind.map(|kind| kind.as_str())).collect();
         assert_eq!(kinds.len(), 4, "every kind is generated");
         assert!(written.comments > 0);
         assert_eq!(project.comment_paths().len(), written.comments);
