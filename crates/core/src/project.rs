@@ -257,6 +257,15 @@ fn mtime_ns(metadata: &fs::Metadata) -> i64 {
 
 pub fn to_indexed(document: &Document, size: u64, mtime_ns: i64) -> IndexedDocument {
     IndexedDocument {
+        body: document.body().to_string(),
+        content: document.text.clone(),
+        ..indexed_without_text(document, size, mtime_ns)
+    }
+}
+
+/// The store row of a document, with `body` and `content` left empty.
+fn indexed_without_text(document: &Document, size: u64, mtime_ns: i64) -> IndexedDocument {
+    IndexedDocument {
         rel_path: document.rel_path.clone(),
         id: document.id.clone(),
         kind: document.kind.map(|kind| kind.as_str().to_string()),
@@ -267,8 +276,8 @@ pub fn to_indexed(document: &Document, size: u64, mtime_ns: i64) -> IndexedDocum
         tags: document.tags(),
         links: document.references().into_iter().map(|(id, _, _)| id).collect(),
         field_text: document.field_text(),
-        body: document.body().to_string(),
-        content: document.text.clone(),
+        body: String::new(),
+        content: String::new(),
         hash: document.hash.clone(),
         size,
         mtime_ns,
@@ -276,6 +285,40 @@ pub fn to_indexed(document: &Document, size: u64, mtime_ns: i64) -> IndexedDocum
             .unwrap_or(u32::MAX),
     }
 }
+
+/// Like [`to_indexed`], taking the document so its text moves into the store's row uncopied;
+/// also hands back the document's issues.
+fn into_indexed(document: Document, size: u64, mtime_ns: i64) -> (IndexedDocument, Vec<Issue>) {
+    let mut indexed = indexed_without_text(&document, size, mtime_ns);
+    indexed.body = document.body().to_string();
+    indexed.content = document.text;
+    (indexed, document.issues)
+}
+
+/// What the change report needs of a file parsed in this run, once its row is written.
+struct ParsedFile {
+    rel_path: String,
+    id: String,
+    hash: String,
+    issues: Vec<Issue>,
+}
+
+impl ParsedFile {
+    fn of((indexed, issues): &(IndexedDocument, Vec<Issue>)) -> ParsedFile {
+        ParsedFile {
+            rel_path: indexed.rel_path.clone(),
+            id: indexed.id.clone(),
+            hash: indexed.hash.clone(),
+            issues: issues.clone(),
+        }
+    }
+}
+
+/// Files parsed in parallel per batch: large enough to keep every core busy, small enough that
+/// a batch's documents are a few MB.
+const PARSE_BATCH: usize = 256;
+/// Parsed batches waiting for the store, at most.
+const PARSED_BATCHES_IN_FLIGHT: usize = 2;
 
 /// What an index run did.
 #[derive(Debug, Clone, Default)]
@@ -348,44 +391,101 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
             recently_removed: options.recently_removed,
         },
     );
-    let sizes: std::collections::HashMap<&str, &DiskEntry> =
-        disk.iter().map(|entry| (entry.rel_path.as_str(), entry)).collect();
-    // A file that cannot be read (permission denied, vanished mid-read) is not indexed in this
-    // run: the store keeps what it knew, and the next run tries again.
-    let results: Vec<Result<(IndexedDocument, Vec<Issue>), Issue>> = plan
-        .read
-        .par_iter()
-        .filter_map(|rel| {
-            let entry = sizes.get(rel.as_str())?;
-            Some(match fs::read(project.root.join(rel)) {
-                Ok(bytes) => {
-                    let document = parse_document(rel, &bytes);
-                    let issues = document.issues.clone();
-                    Ok((to_indexed(&document, entry.size, entry.mtime_ns), issues))
-                }
-                Err(error) => Err(Issue::error(rel, "io", None, format!("cannot read: {error}"))),
-            })
-        })
-        .collect();
-    let mut parsed = Vec::with_capacity(results.len());
-    let mut unreadable = Vec::new();
-    for result in results {
-        match result {
-            Ok(document) => parsed.push(document),
-            Err(issue) => unreadable.push(issue),
+    let first_index = known.is_empty();
+    let mut report = apply_plan(project, store, &known, &disk, &plan, first_index)?;
+    report.files = disk.len() - plan.conflict_copies.len();
+    report.conflict_copies = plan.conflict_copies.clone();
+    if let Some(held) = plan.held_deletions {
+        let message = if root_missing {
+            format!(
+                "the project folder {} is missing (unmounted drive?); the index and history are kept",
+                project.root.display()
+            )
+        } else {
+            format!(
+                "{} of {} documents vanished at once; Seam did not apply these deletions and keeps their index and history (run `seam index --allow-mass-deletion` if they were deleted on purpose)",
+                held.vanished, held.known
+            )
+        };
+        report.changes.push(Change {
+            kind: ChangeKind::DeletionsHeld,
+            rel_path: String::new(),
+            id: None,
+            from: None,
+            message: Some(message),
+        });
+    }
+    report.millis = started.elapsed().as_millis();
+    Ok(report)
+}
+
+/// Brings the store up to date for the files at `paths` only (what the watcher reported), without
+/// walking the folder: the fast path for a teammate's edit. Returns None when the batch needs the
+/// whole-folder index instead: a path that is gone (a deletion or a rename, which the planner
+/// judges against the whole folder), a folder, a file that is not a document, or a name that
+/// could be a sync tool's conflict copy.
+pub fn index_paths(
+    project: &Project,
+    store: &mut Store,
+    paths: &[String],
+) -> Result<Option<IndexReport>, ProjectError> {
+    let started = Instant::now();
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let mut disk = Vec::with_capacity(paths.len());
+    for rel_path in paths {
+        if !is_plain_document_path(rel_path) {
+            return Ok(None);
+        }
+        let Ok(path) = project.resolve(rel_path) else { return Ok(None) };
+        match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.is_file() => {
+                disk.push(DiskEntry { rel_path: rel_path.clone(), size: metadata.len(), mtime_ns: mtime_ns(&metadata) })
+            }
+            _ => return Ok(None),
         }
     }
+    let known = store.file_states_of(paths)?;
+    let plan = sync::plan(&known, &disk, PlanOptions::default());
+    if !plan.conflict_copies.is_empty() || !plan.remove.is_empty() || plan.held_deletions.is_some() {
+        return Ok(None);
+    }
+    let mut report = apply_plan(project, store, &known, &disk, &plan, false)?;
+    report.files = store.document_count()?;
+    report.millis = started.elapsed().as_millis();
+    Ok(Some(report))
+}
 
-    let mut report = IndexReport {
-        files: disk.len() - plan.conflict_copies.len(),
-        conflict_copies: plan.conflict_copies.clone(),
-        held_deletions: plan.held_deletions,
-        ..IndexReport::default()
-    };
-    let removed_hashes: std::collections::HashMap<&str, &str> =
-        plan.remove.iter().filter_map(|rel| known.get(rel).map(|state| (state.hash.as_str(), rel.as_str()))).collect();
-    // A removed file whose id reappears in an added file was renamed too (perhaps edited on the way).
-    let removed_ids: std::collections::HashMap<String, String> = if plan.remove.is_empty() || parsed.is_empty() {
+/// A path the whole-folder walk would list as a document and that no sync tool's conflict-copy
+/// pattern could match (those need the folder around them to be judged).
+fn is_plain_document_path(rel_path: &str) -> bool {
+    let name = rel_path.rsplit('/').next().unwrap_or(rel_path);
+    let listed = name.ends_with(".md")
+        && !name.eq_ignore_ascii_case("readme.md")
+        && !rel_path.starts_with("discussions/")
+        && rel_path.split('/').all(|part| !part.is_empty() && !part.starts_with('.') && part != "node_modules");
+    let maybe_copy =
+        name.contains('(') || name.contains(".sync-conflict-") || name.bytes().any(|b| b.is_ascii_uppercase());
+    listed && !maybe_copy
+}
+
+/// Reads, parses and writes what `plan` says, and reports what changed against `known`
+/// (nothing on a first index, which only fills the store).
+fn apply_plan(
+    project: &Project,
+    store: &mut Store,
+    known: &std::collections::HashMap<String, crate::store::FileState>,
+    disk: &[DiskEntry],
+    plan: &sync::Plan,
+    first_index: bool,
+) -> Result<IndexReport, ProjectError> {
+    let started = Instant::now();
+    let sizes: std::collections::HashMap<&str, &DiskEntry> =
+        disk.iter().map(|entry| (entry.rel_path.as_str(), entry)).collect();
+    // A removed file whose id reappears in an added file was renamed too (perhaps edited on the
+    // way): the ids of removed files are looked up before anything is written.
+    let removed_ids: std::collections::HashMap<String, String> = if plan.remove.is_empty() || plan.read.is_empty() {
         std::collections::HashMap::new()
     } else {
         let removed: std::collections::HashSet<&String> = plan.remove.iter().collect();
@@ -396,10 +496,59 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
             .map(|row| (row.id, row.rel_path))
             .collect()
     };
+    // Read and parse in batches on every core while this thread writes the previous batch to
+    // the store: memory stays bounded by a few batches, whatever the size of the project.
+    let mut parsed: Vec<ParsedFile> = Vec::with_capacity(plan.read.len());
+    // A file that cannot be read (permission denied, vanished mid-read) is not indexed in this
+    // run: the store keeps what it knew, and the next run tries again.
+    let mut unreadable: Vec<Issue> = Vec::new();
+    std::thread::scope(|scope| -> Result<(), ProjectError> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Result<(IndexedDocument, Vec<Issue>), Issue>>>(
+            PARSED_BATCHES_IN_FLIGHT,
+        );
+        let read = &plan.read;
+        let sizes = &sizes;
+        scope.spawn(move || {
+            for batch in read.chunks(PARSE_BATCH) {
+                let indexed: Vec<Result<(IndexedDocument, Vec<Issue>), Issue>> = batch
+                    .par_iter()
+                    .filter_map(|rel| {
+                        let entry = sizes.get(rel.as_str())?;
+                        Some(match fs::read(project.root.join(rel)) {
+                            Ok(bytes) => Ok(into_indexed(parse_document(rel, &bytes), entry.size, entry.mtime_ns)),
+                            Err(error) => Err(Issue::error(rel, "io", None, format!("cannot read: {error}"))),
+                        })
+                    })
+                    .collect();
+                // The receiver is gone only when writing failed; stop parsing then.
+                if sender.send(indexed).is_err() {
+                    break;
+                }
+            }
+        });
+        let batches = receiver.into_iter().map(|batch| {
+            let mut documents = Vec::with_capacity(batch.len());
+            for result in batch {
+                match result {
+                    Ok(document) => {
+                        parsed.push(ParsedFile::of(&document));
+                        documents.push(document.0);
+                    }
+                    Err(issue) => unreadable.push(issue),
+                }
+            }
+            documents
+        });
+        store.apply_batches(batches, &plan.remove)?;
+        Ok(())
+    })?;
+
+    let mut report = IndexReport { held_deletions: plan.held_deletions, ..IndexReport::default() };
+    let removed_hashes: std::collections::HashMap<&str, &str> =
+        plan.remove.iter().filter_map(|rel| known.get(rel).map(|state| (state.hash.as_str(), rel.as_str()))).collect();
     let mut renamed_from = std::collections::HashSet::new();
-    let first_index = known.is_empty();
-    for (indexed, issues) in &parsed {
-        report.issues.extend(issues.iter().cloned());
+    for indexed in &mut parsed {
+        report.issues.append(&mut indexed.issues);
         let change = match known.get(&indexed.rel_path) {
             Some(state) if state.hash == indexed.hash => None,
             Some(_) => Some((ChangeKind::Changed, None)),
@@ -444,30 +593,8 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
             message: None,
         });
     }
-    if let Some(held) = plan.held_deletions {
-        let message = if root_missing {
-            format!(
-                "the project folder {} is missing (unmounted drive?); the index and history are kept",
-                project.root.display()
-            )
-        } else {
-            format!(
-                "{} of {} documents vanished at once; Seam did not apply these deletions and keeps their index and history (run `seam index --allow-mass-deletion` if they were deleted on purpose)",
-                held.vanished, held.known
-            )
-        };
-        report.changes.push(Change {
-            kind: ChangeKind::DeletionsHeld,
-            rel_path: String::new(),
-            id: None,
-            from: None,
-            message: Some(message),
-        });
-    }
     report.parsed = parsed.len();
     report.removed = plan.remove.len();
-    let upserts: Vec<IndexedDocument> = parsed.into_iter().map(|(indexed, _)| indexed).collect();
-    store.apply(&upserts, &plan.remove)?;
     report.millis = started.elapsed().as_millis();
     Ok(report)
 }
@@ -713,36 +840,45 @@ pub fn watch_project(
     let mut known_copies: std::collections::HashSet<String> = std::collections::HashSet::new();
     // Removals applied in the last seconds, so a deletion spread over batches is judged whole.
     let mut recent_removals: std::collections::VecDeque<(Instant, usize)> = std::collections::VecDeque::new();
-    let mut reindex = |known_copies: &mut std::collections::HashSet<String>, first: bool| -> Vec<Change> {
-        while recent_removals.front().is_some_and(|(at, _)| at.elapsed() > RECENT_REMOVALS_WINDOW) {
-            recent_removals.pop_front();
-        }
-        let options = IndexOptions {
-            recently_removed: recent_removals.iter().map(|(_, count)| count).sum(),
-            ..IndexOptions::default()
-        };
-        let report = {
-            let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            index_with(project, &mut store, options)
-        };
-        if let Ok(report) = &report {
-            if report.removed > 0 {
-                recent_removals.push_back((Instant::now(), report.removed));
+    // `only`: the paths the watcher reported, re-indexed alone when they allow it (see
+    // `index_paths`); None, or a batch that needs it, runs the whole-folder index.
+    let mut reindex =
+        |known_copies: &mut std::collections::HashSet<String>, first: bool, only: Option<&[String]>| -> Vec<Change> {
+            while recent_removals.front().is_some_and(|(at, _)| at.elapsed() > RECENT_REMOVALS_WINDOW) {
+                recent_removals.pop_front();
             }
-        }
-        match report {
-            Ok(report) => changes_with_conflicts(report, known_copies, first),
-            Err(error) => vec![Change {
-                kind: ChangeKind::Error,
-                rel_path: String::new(),
-                id: None,
-                from: None,
-                message: Some(error.to_string()),
-            }],
-        }
-    };
+            let options = IndexOptions {
+                recently_removed: recent_removals.iter().map(|(_, count)| count).sum(),
+                ..IndexOptions::default()
+            };
+            let (report, whole_folder) = {
+                let mut store = store.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match only.map(|paths| index_paths(project, &mut store, paths)) {
+                    Some(Ok(Some(report))) => (Ok(report), false),
+                    Some(Err(error)) => (Err(error), false),
+                    Some(Ok(None)) | None => (index_with(project, &mut store, options), true),
+                }
+            };
+            if let Ok(report) = &report {
+                if report.removed > 0 {
+                    recent_removals.push_back((Instant::now(), report.removed));
+                }
+            }
+            match report {
+                Ok(report) if whole_folder => changes_with_conflicts(report, known_copies, first),
+                // Only a whole-folder run sees every conflict copy; the bookkeeping waits for one.
+                Ok(report) => changes_with_conflicts(report, &mut known_copies.clone(), false),
+                Err(error) => vec![Change {
+                    kind: ChangeKind::Error,
+                    rel_path: String::new(),
+                    id: None,
+                    from: None,
+                    message: Some(error.to_string()),
+                }],
+            }
+        };
     project.remove_stale_temp_files();
-    let initial = reindex(&mut known_copies, true);
+    let initial = reindex(&mut known_copies, true, None);
     emit(initial);
     let mut last_reconcile = Instant::now();
     while !stop.load(std::sync::atomic::Ordering::Relaxed) {
@@ -759,17 +895,29 @@ pub fn watch_project(
             }
         }
         match receiver.recv_timeout(std::time::Duration::from_millis(250)) {
-            Ok(sync::WatchSignal::Paths(paths)) => {
+            Ok(sync::WatchSignal::Paths(mut paths)) => {
                 // A deletion is often the first of many (a folder removed, a drive unmounting):
                 // let it settle before judging it.
                 let deleting = paths.iter().any(|rel| !project.root.join(rel).exists());
                 if deleting {
                     std::thread::sleep(DELETION_SETTLE);
                 }
-                // Coalesce whatever else is already queued into this run.
-                while receiver.try_recv().is_ok() {}
-                let changes = reindex(&mut known_copies, false);
-                last_reconcile = Instant::now();
+                // Coalesce whatever else is already queued into this run. An empty list means
+                // "rescan everything", and so does an error in between.
+                let mut rescan = paths.is_empty() || deleting;
+                while let Ok(signal) = receiver.try_recv() {
+                    match signal {
+                        sync::WatchSignal::Paths(more) if !more.is_empty() => paths.extend(more),
+                        _ => rescan = true,
+                    }
+                }
+                paths.sort();
+                paths.dedup();
+                let changes = reindex(&mut known_copies, false, (!rescan).then_some(paths.as_slice()));
+                // A run over a few paths is no reconcile: the backstop still runs on time.
+                if rescan {
+                    last_reconcile = Instant::now();
+                }
                 if !changes.is_empty() {
                     emit(changes);
                 }
@@ -785,7 +933,7 @@ pub fn watch_project(
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                 if last_reconcile.elapsed() >= RECONCILE_EVERY {
-                    let changes = reindex(&mut known_copies, false);
+                    let changes = reindex(&mut known_copies, false, None);
                     last_reconcile = Instant::now();
                     if !changes.is_empty() {
                         emit(changes);

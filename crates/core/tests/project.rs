@@ -189,3 +189,38 @@ fn stale_temp_files_of_killed_saves_are_removed_and_symlink_loops_are_harmless()
     let report = project::index(&project, &mut store).expect("index with a symlink loop");
     assert!(report.files >= 8);
 }
+
+#[test]
+fn index_paths_reindexes_only_the_reported_files_and_leaves_the_rest_to_the_full_index() {
+    let (_dir, project, mut store) = example();
+    project::index(&project, &mut store).expect("index");
+    let contract = first_contract(&project);
+    let path = project.root.join(&contract);
+    let text = fs::read_to_string(&path).expect("read");
+    fs::write(&path, text.replace("## Purpose", "## Purpose, zanzibarite")).expect("edit");
+    let added = "contracts/new-contract.md";
+    fs::write(project.root.join(added), text.replace("id: ", "id: new-")).expect("add");
+
+    let paths = vec![contract.clone(), added.to_string()];
+    let report = project::index_paths(&project, &mut store, &paths).expect("index paths").expect("handled alone");
+    assert_eq!(report.parsed, 2);
+    let kinds: Vec<(&str, &str)> =
+        report.changes.iter().map(|change| (change.kind.as_str(), change.rel_path.as_str())).collect();
+    assert_eq!(kinds, [("changed", contract.as_str()), ("added", added)]);
+    assert_eq!(store.search("zanzibarite ", 5).expect("search").len(), 1);
+    assert_eq!(report.files, store.document_count().expect("count"));
+    // Nothing left for the whole-folder run to find.
+    assert_eq!(project::index(&project, &mut store).expect("index").parsed, 0);
+    // Unchanged files are not re-read.
+    let again = project::index_paths(&project, &mut store, &paths).expect("index paths").expect("handled alone");
+    assert_eq!(again.parsed, 0);
+    assert!(again.changes.is_empty());
+
+    // What only the whole folder can judge is handed back.
+    fs::remove_file(project.root.join(added)).expect("delete");
+    let copy = "contracts/api (1).md";
+    fs::write(project.root.join(copy), &text).expect("copy");
+    for batch in [vec![added.to_string()], vec![copy.to_string()], vec!["contracts".to_string()], vec![]] {
+        assert!(project::index_paths(&project, &mut store, &batch).expect("index paths").is_none(), "{batch:?}");
+    }
+}

@@ -73,85 +73,71 @@ impl Store {
         rows.collect::<Result<HashMap<_, _>, _>>().map_err(&sqlite_error)
     }
 
+    /// What the store knows about the files at `rel_paths` (those it has indexed), without
+    /// reading every row: for re-indexing a few files the watcher reported.
+    pub fn file_states_of(&self, rel_paths: &[String]) -> Result<HashMap<String, FileState>, StoreError> {
+        let sqlite_error = sqlite_error_for(&self.path);
+        let mut statement = self
+            .conn
+            .prepare_cached("SELECT size, mtime_ns, hash FROM documents WHERE rel_path = ?1")
+            .map_err(&sqlite_error)?;
+        let mut states = HashMap::new();
+        for rel_path in rel_paths {
+            let state = statement
+                .query_row([rel_path], |row| {
+                    Ok(FileState { size: u64_from_sql(row.get(0)?), mtime_ns: row.get(1)?, hash: row.get(2)? })
+                })
+                .optional()
+                .map_err(&sqlite_error)?;
+            if let Some(state) = state {
+                states.insert(rel_path.clone(), state);
+            }
+        }
+        Ok(states)
+    }
+
     /// In one transaction: upserts every document (row, full-text entry, and a "seen" revision
     /// if its hash is new for that path) and deletes every rel_path in `removed` (row and
     /// full-text entry; revisions are kept).
     pub fn apply(&mut self, upserts: &[IndexedDocument], removed: &[String]) -> Result<(), StoreError> {
+        self.apply_batches(std::iter::once(upserts), removed)
+    }
+
+    /// Like [`Store::apply`] for documents that arrive in batches (the indexer parses the next
+    /// batch while this one is written): everything in one transaction, so the full-text index
+    /// is built in large in-memory runs instead of one small segment per commit. A very large
+    /// run commits every [`COMMIT_EVERY_BYTES`] of content to keep the write-ahead log bounded
+    /// (the store is a cache: an interrupted run is completed by the next one). Deletions are
+    /// applied in the last transaction, with the last batch.
+    pub fn apply_batches<B>(
+        &mut self,
+        batches: impl IntoIterator<Item = B>,
+        removed: &[String],
+    ) -> Result<(), StoreError>
+    where
+        B: AsRef<[IndexedDocument]>,
+    {
         let sqlite_error = sqlite_error_for(&self.path);
         let now_ms = unix_time_ms();
-        let transaction = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&sqlite_error)?;
+        let mut transaction =
+            self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&sqlite_error)?;
+        let mut bytes_in_transaction = 0usize;
+        for batch in batches {
+            write_documents(&transaction, batch.as_ref(), now_ms).map_err(&sqlite_error)?;
+            bytes_in_transaction += batch.as_ref().iter().map(|document| document.content.len()).sum::<usize>();
+            if bytes_in_transaction >= COMMIT_EVERY_BYTES {
+                transaction.commit().map_err(&sqlite_error)?;
+                transaction =
+                    self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&sqlite_error)?;
+                bytes_in_transaction = 0;
+            }
+        }
         {
-            let mut upsert_document = transaction
-                .prepare_cached(
-                    "INSERT INTO documents (rel_path, id, kind, title, status, version, owners, tags,
-                         links, hash, size, mtime_ns, error_count, indexed_at_ms)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-                     ON CONFLICT (rel_path) DO UPDATE SET
-                         id = excluded.id, kind = excluded.kind, title = excluded.title,
-                         status = excluded.status, version = excluded.version,
-                         owners = excluded.owners, tags = excluded.tags, links = excluded.links,
-                         hash = excluded.hash, size = excluded.size, mtime_ns = excluded.mtime_ns,
-                         error_count = excluded.error_count, indexed_at_ms = excluded.indexed_at_ms
-                     RETURNING doc_rowid",
-                )
-                .map_err(&sqlite_error)?;
-            let mut delete_fts =
-                transaction.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1").map_err(&sqlite_error)?;
-            let mut insert_fts = transaction
-                .prepare_cached(
-                    "INSERT INTO documents_fts (rowid, title, id, tags, field_text, body)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )
-                .map_err(&sqlite_error)?;
             let mut delete_document = transaction
                 .prepare_cached("DELETE FROM documents WHERE rel_path = ?1 RETURNING doc_rowid")
                 .map_err(&sqlite_error)?;
-
-            for document in upserts {
-                let doc_rowid: i64 = upsert_document
-                    .query_row(
-                        params![
-                            document.rel_path,
-                            document.id,
-                            document.kind,
-                            document.title,
-                            document.status,
-                            document.version,
-                            json_list(&document.owners),
-                            json_list(&document.tags),
-                            json_list(&document.links),
-                            document.hash,
-                            u64_to_sql(document.size),
-                            document.mtime_ns,
-                            document.error_count,
-                            now_ms,
-                        ],
-                        |row| row.get(0),
-                    )
-                    .map_err(&sqlite_error)?;
-                // A no-op for a document that was not indexed before (the cold-index case).
-                delete_fts.execute([doc_rowid]).map_err(&sqlite_error)?;
-                insert_fts
-                    .execute(params![
-                        doc_rowid,
-                        document.title,
-                        document.id,
-                        document.tags.join(" "),
-                        document.field_text,
-                        document.body,
-                    ])
-                    .map_err(&sqlite_error)?;
-                insert_revision(
-                    &transaction,
-                    &document.rel_path,
-                    &document.hash,
-                    &document.content,
-                    now_ms,
-                    ORIGIN_SEEN,
-                )
-                .map_err(&sqlite_error)?;
-            }
-
+            let mut delete_fts =
+                transaction.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1").map_err(&sqlite_error)?;
             for rel_path in removed {
                 let doc_rowid: Option<i64> =
                     delete_document.query_row([rel_path], |row| row.get(0)).optional().map_err(&sqlite_error)?;
@@ -197,6 +183,77 @@ impl Store {
             self.conn.query_row("SELECT count(*) FROM documents", [], |row| row.get(0)).map_err(&sqlite_error)?;
         Ok(usize::try_from(count).unwrap_or(0))
     }
+}
+
+/// Content written per transaction during a large index run, at most (see `apply_batches`).
+pub const COMMIT_EVERY_BYTES: usize = 64 * 1024 * 1024;
+
+/// Upserts `documents` (row, full-text entry, "seen" revision) with cached statements.
+fn write_documents(connection: &Connection, documents: &[IndexedDocument], now_ms: i64) -> rusqlite::Result<()> {
+    if documents.is_empty() {
+        return Ok(());
+    }
+    let mut upsert_document = connection.prepare_cached(
+        "INSERT INTO documents (rel_path, id, kind, title, status, version, owners, tags,
+             links, hash, size, mtime_ns, error_count, indexed_at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+         ON CONFLICT (rel_path) DO UPDATE SET
+             id = excluded.id, kind = excluded.kind, title = excluded.title,
+             status = excluded.status, version = excluded.version,
+             owners = excluded.owners, tags = excluded.tags, links = excluded.links,
+             hash = excluded.hash, size = excluded.size, mtime_ns = excluded.mtime_ns,
+             error_count = excluded.error_count, indexed_at_ms = excluded.indexed_at_ms
+         RETURNING doc_rowid",
+    )?;
+    let mut indexed_before = connection.prepare_cached("SELECT 1 FROM documents WHERE rel_path = ?1")?;
+    let mut delete_fts = connection.prepare_cached("DELETE FROM documents_fts WHERE rowid = ?1")?;
+    let mut insert_fts = connection.prepare_cached(
+        "INSERT INTO documents_fts (rowid, title, id, tags, field_text, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    let mut rows = Vec::with_capacity(documents.len());
+    for document in documents {
+        let existed = indexed_before.exists([&document.rel_path])?;
+        let doc_rowid: i64 = upsert_document.query_row(
+            params![
+                document.rel_path,
+                document.id,
+                document.kind,
+                document.title,
+                document.status,
+                document.version,
+                json_list(&document.owners),
+                json_list(&document.tags),
+                json_list(&document.links),
+                document.hash,
+                u64_to_sql(document.size),
+                document.mtime_ns,
+                document.error_count,
+                now_ms,
+            ],
+            |row| row.get(0),
+        )?;
+        insert_revision(connection, &document.rel_path, &document.hash, &document.content, now_ms, ORIGIN_SEEN)?;
+        rows.push((doc_rowid, existed));
+    }
+    // The full-text rows after all the others: every statement that needs a statement journal
+    // (the upserts above) makes FTS5 flush its in-memory postings to a new segment, so
+    // interleaving them would write one tiny segment per document and spend the index run
+    // merging them.
+    for (document, (doc_rowid, existed)) in documents.iter().zip(rows) {
+        if existed {
+            delete_fts.execute([doc_rowid])?;
+        }
+        insert_fts.execute(params![
+            doc_rowid,
+            document.title,
+            document.id,
+            document.tags.join(" "),
+            document.field_text,
+            document.body,
+        ])?;
+    }
+    Ok(())
 }
 
 const DOCUMENT_ROW_COLUMNS: &str = "rel_path, id, kind, title, status, version, owners, tags, hash, error_count";

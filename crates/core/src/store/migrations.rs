@@ -3,7 +3,11 @@
 
 use rusqlite_migration::{Migrations, M};
 
-const MIGRATION_STEPS: &[M<'_>] = &[M::up(include_str!("schema_v1.sql")), M::up(include_str!("schema_v2.sql"))];
+const MIGRATION_STEPS: &[M<'_>] = &[
+    M::up(include_str!("schema_v1.sql")),
+    M::up(include_str!("schema_v2.sql")),
+    M::up(include_str!("schema_v3.sql")),
+];
 
 pub const MIGRATIONS: Migrations<'_> = Migrations::from_slice(MIGRATION_STEPS);
 
