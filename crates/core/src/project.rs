@@ -265,7 +265,7 @@ pub fn to_indexed(document: &Document, size: u64, mtime_ns: i64) -> IndexedDocum
         version: document.version(),
         owners: document.owners(),
         tags: document.tags(),
-        links: document.references().into_iter().map(|(id, _, _)| id).collect(),
+        links: document.linked_ids(),
         field_text: document.field_text(),
         body: document.body().to_string(),
         content: document.text.clone(),
@@ -335,6 +335,24 @@ pub fn index(project: &Project, store: &mut Store) -> Result<IndexReport, Projec
 }
 
 pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -> Result<IndexReport, ProjectError> {
+    index_with_progress(project, store, options, &|_| {})
+}
+
+/// How far an index run is: `done` of `total` files to read have been read and parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// [`index_with`], calling `progress` once before reading (done 0) and as each file is read, from
+/// the indexing threads. The callback must be cheap (a front end throttles what it shows).
+pub fn index_with_progress(
+    project: &Project,
+    store: &mut Store,
+    options: IndexOptions,
+    progress: &(dyn Fn(IndexProgress) + Sync),
+) -> Result<IndexReport, ProjectError> {
     let started = Instant::now();
     let known = store.file_states()?;
     let root_missing = !project.root.is_dir();
@@ -350,10 +368,15 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
     );
     let sizes: std::collections::HashMap<&str, &DiskEntry> =
         disk.iter().map(|entry| (entry.rel_path.as_str(), entry)).collect();
+    let total = plan.read.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    progress(IndexProgress { done: 0, total });
     let parsed: Vec<(IndexedDocument, Vec<Issue>)> = plan
         .read
         .par_iter()
         .filter_map(|rel| {
+            let done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(IndexProgress { done, total });
             let entry = sizes.get(rel.as_str())?;
             let document = match fs::read(project.root.join(rel)) {
                 Ok(bytes) => parse_document(rel, &bytes),
