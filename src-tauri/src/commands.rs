@@ -12,7 +12,7 @@ use seam_core::store::ListFilter;
 
 use crate::dto::{
     ConflictSides, DocumentSummary, DocumentView, ErrorDto, IssueDto, ProjectInfo, RecentProject, SaveRequest,
-    SearchHit,
+    SearchFilter, SearchHit,
 };
 use crate::state::{OpenProject, Recents, Workspace};
 
@@ -30,7 +30,8 @@ async fn open_and_remember(
     workspace: &Workspace,
     recents: &Recents,
 ) -> Result<ProjectInfo, ErrorDto> {
-    let (open, info) = blocking(move || OpenProject::open(&path)).await?;
+    let handle = app.clone();
+    let (open, info) = blocking(move || OpenProject::open(&handle, &path)).await?;
     workspace.set(app, open, info.clone());
     recents.remember(&info)?;
     Ok(info)
@@ -108,21 +109,7 @@ pub async fn list_documents(workspace: State<'_, Workspace>) -> Result<Vec<Docum
         // Cheap when nothing changed (size and mtime per file); picks up edits made elsewhere.
         project::index(&open.project, &mut store)?;
         let rows = store.list(&ListFilter::default())?;
-        Ok(rows
-            .into_iter()
-            .map(|row| DocumentSummary {
-                read_only: row.kind.is_none() && row.error_count > 0,
-                rel_path: row.rel_path,
-                id: row.id,
-                kind: row.kind,
-                title: row.title,
-                status: row.status,
-                version: row.version,
-                owners: row.owners,
-                tags: row.tags,
-                issue_count: row.error_count,
-            })
-            .collect())
+        Ok(rows.into_iter().map(DocumentSummary::from).collect())
     })
     .await
 }
@@ -207,10 +194,16 @@ pub async fn save_resolved(
 }
 
 #[tauri::command]
-pub async fn search(query: String, limit: u32, workspace: State<'_, Workspace>) -> Result<Vec<SearchHit>, ErrorDto> {
+pub async fn search(
+    query: String,
+    filter: SearchFilter,
+    limit: u32,
+    workspace: State<'_, Workspace>,
+) -> Result<Vec<SearchHit>, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
-        let hits = open.store().search(&query, usize::try_from(limit).unwrap_or(20).min(200))?;
+        let limit = usize::try_from(limit).unwrap_or(20).min(200);
+        let hits = open.store().search_filtered(&query, &filter.into(), limit)?;
         Ok(hits
             .into_iter()
             .map(|hit| SearchHit {
@@ -234,4 +227,24 @@ pub fn render_markdown(text: String) -> String {
 pub async fn project_issues(workspace: State<'_, Workspace>) -> Result<Vec<IssueDto>, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || Ok(seam_core::lint::lint(&open.project).issues.iter().map(IssueDto::from).collect())).await
+}
+
+#[tauri::command]
+pub async fn backlinks(id: String, workspace: State<'_, Workspace>) -> Result<Vec<DocumentSummary>, ErrorDto> {
+    let open = workspace.current()?;
+    blocking(move || Ok(open.store().backlinks(&id)?.into_iter().map(DocumentSummary::from).collect())).await
+}
+
+#[tauri::command]
+pub async fn create_document(kind: String, title: String, workspace: State<'_, Workspace>) -> Result<String, ErrorDto> {
+    let open = workspace.current()?;
+    blocking(move || {
+        let kind = seam_core::document::Kind::parse(&kind)
+            .ok_or_else(|| ErrorDto::new("invalid", format!("unknown kind {kind:?}: use requirements, contract, dataset or meeting")))?;
+        let rel_path = seam_core::example::create_document(&open.project, kind, &title)?;
+        // Index now, so the list, search and links see the new document before the watcher does.
+        project::index(&open.project, &mut open.store())?;
+        Ok(rel_path)
+    })
+    .await
 }

@@ -235,3 +235,60 @@ pub struct ConflictSides {
     pub theirs_hash: String,
     pub merged: String,
 }
+
+impl From<seam_core::store::DocumentRow> for DocumentSummary {
+    fn from(row: seam_core::store::DocumentRow) -> DocumentSummary {
+        DocumentSummary {
+            read_only: row.kind.is_none() && row.error_count > 0,
+            rel_path: row.rel_path,
+            id: row.id,
+            kind: row.kind,
+            title: row.title,
+            status: row.status,
+            version: row.version,
+            owners: row.owners,
+            tags: row.tags,
+            issue_count: row.error_count,
+        }
+    }
+}
+
+/// Narrows a search; a null field means "any". Owner and tag compare without case.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchFilter {
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub owner: Option<String>,
+    pub tag: Option<String>,
+}
+
+impl From<SearchFilter> for seam_core::store::SearchFilter {
+    fn from(filter: SearchFilter) -> seam_core::store::SearchFilter {
+        // An empty string from a cleared input means "any", like null.
+        let some = |value: Option<String>| value.filter(|text| !text.trim().is_empty());
+        seam_core::store::SearchFilter {
+            kind: some(filter.kind),
+            status: some(filter.status),
+            owner: some(filter.owner),
+            tag: some(filter.tag),
+        }
+    }
+}
+
+/// Payload of the `index-progress` event: `done` of `total` files read while a project indexes.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IndexProgress {
+    pub root: String,
+    pub done: u32,
+    pub total: u32,
+}
+
+/// Payload of the `menu-action` event: which native menu item was chosen.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MenuAction {
+    /// One of the ids in `menu.rs` (`quick-open`, `toggle-theme`, …).
+    pub action: String,
+}

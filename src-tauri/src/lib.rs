@@ -4,6 +4,7 @@
 mod commands;
 pub mod dto;
 mod events;
+mod menu;
 mod state;
 
 #[cfg(test)]
@@ -23,6 +24,10 @@ fn launch_folder() -> Option<PathBuf> {
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        // Size, position and maximized state, kept in the OS config folder (never in a project).
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .menu(menu::build)
+        .on_menu_event(|app, event| events::emit_menu_action(app, event.id().0.as_str()))
         .setup(|app| {
             let config_dir = app.path().app_config_dir()?;
             app.manage(Recents::new(config_dir));
@@ -43,6 +48,8 @@ pub fn run() {
             commands::project_issues,
             commands::conflict_sides,
             commands::save_resolved,
+            commands::backlinks,
+            commands::create_document,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use seam_core::project::{self, Project};
+use seam_core::project::{self, IndexOptions, Project};
 use seam_core::store::Store;
 use seam_core::sync::WatchMode;
 use tauri::AppHandle;
@@ -25,11 +25,15 @@ impl OpenProject {
         self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Opens the project containing `path`, brings its index up to date and lints it.
-    pub fn open(path: &Path) -> Result<(OpenProject, ProjectInfo), ErrorDto> {
+    /// Opens the project containing `path`, brings its index up to date (reporting progress) and
+    /// lints it.
+    pub fn open(app: &AppHandle, path: &Path) -> Result<(OpenProject, ProjectInfo), ErrorDto> {
         let project = Project::discover(path)?;
         let mut store = Store::open_for_project(&project.root)?;
-        let report = project::index(&project, &mut store)?;
+        let emitter = crate::events::IndexProgressEmitter::new(app, &project.root);
+        let report = project::index_with_progress(&project, &mut store, IndexOptions::default(), &|progress| {
+            emitter.report(progress);
+        })?;
         let lint = seam_core::lint::lint(&project);
         let info = ProjectInfo {
             root: project.root.display().to_string(),

@@ -2,6 +2,7 @@
 import { mount } from "svelte";
 import "./styles/app.css";
 import App from "./App.svelte";
+import { initTheme } from "./lib/theme.svelte";
 
 async function start(): Promise<void> {
   // `import.meta.env.DEV` is a compile-time constant, so the mock module is dropped from
@@ -11,6 +12,8 @@ async function start(): Promise<void> {
     mock.installMock();
     mock.driveFromUrl();
   }
+  // Before mounting, so the first paint already has the right colours.
+  initTheme();
   const target = document.getElementById("app");
   if (target) mount(App, { target });
 }

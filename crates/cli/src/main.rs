@@ -13,7 +13,7 @@ use seam_core::document::{Issue, Severity};
 use seam_core::history;
 use seam_core::lint::LintReport;
 use seam_core::project::{self, Project, SaveRequest};
-use seam_core::store::{ListFilter, Store};
+use seam_core::store::{ListFilter, SearchFilter, Store};
 use seam_core::sync::{ChangeKind, WatchMode};
 
 #[derive(Parser)]
@@ -90,11 +90,29 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Full-text search.
+    /// Full-text search, optionally narrowed by kind, status, owner and tag (QUERY may be empty
+    /// when a filter is given: then every document passing the filters is listed).
     Search {
+        #[arg(default_value = "")]
         query: String,
         #[arg(long, default_value_t = 20)]
         limit: usize,
+        #[arg(long)]
+        kind: Option<String>,
+        #[arg(long)]
+        status: Option<String>,
+        /// An owner's name (case does not matter).
+        #[arg(long)]
+        owner: Option<String>,
+        /// A tag (case does not matter).
+        #[arg(long)]
+        tag: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The documents that link to ID (in front matter or body), from the index.
+    Backlinks {
+        id: String,
         #[arg(long)]
         json: bool,
     },
@@ -305,10 +323,36 @@ fn run(cli: Cli) -> Result<()> {
             print!("{}", document.body());
             Ok(())
         }
-        Command::Search { query, limit, json } => {
+        Command::Backlinks { id, json } => {
+            let (_project, store, rel_path) = open_document(&cli, id)?;
+            let target = store
+                .list(&Default::default())?
+                .into_iter()
+                .find(|row| row.rel_path == rel_path)
+                .map_or_else(|| id.clone(), |row| row.id);
+            let rows = store.backlinks(&target)?;
+            if *json {
+                return print_json(&Value::Array(
+                    rows.iter()
+                        .map(|row| {
+                            json!({"id": row.id, "kind": row.kind, "title": row.title, "status": row.status, "path": row.rel_path})
+                        })
+                        .collect(),
+                ));
+            }
+            for row in &rows {
+                println!("{}  {}  ({})", row.id, row.title, row.rel_path);
+            }
+            if rows.is_empty() {
+                eprintln!("no document links to {target}");
+            }
+            Ok(())
+        }
+        Command::Search { query, limit, kind, status, owner, tag, json } => {
             let (project, mut store) = open(&cli)?;
             project::index(&project, &mut store)?;
-            let hits = store.search(query, *limit)?;
+            let filter = SearchFilter { kind: kind.clone(), status: status.clone(), owner: owner.clone(), tag: tag.clone() };
+            let hits = store.search_filtered(query, &filter, *limit)?;
             if *json {
                 return print_json(&Value::Array(
                     hits.iter()

@@ -7,7 +7,7 @@ use std::path::Path;
 use include_dir::{include_dir, Dir};
 
 use crate::document::Kind;
-use crate::project::{write_atomic, ProjectError, CONFIG_FILE};
+use crate::project::{write_atomic, Project, ProjectError, CONFIG_FILE};
 
 static EXAMPLE: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../assets/example");
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../../assets/templates");
@@ -18,6 +18,52 @@ pub fn template(kind: Kind, id: &str, title: &str) -> Option<String> {
     let text = file.contents_utf8()?;
     let escape = |value: &str| value.replace('\\', "\\\\").replace('"', "\\\"");
     Some(text.replace("{{id}}", &escape(id)).replace("{{title}}", &escape(title)))
+}
+
+/// A document id from a title: lowercase ASCII letters and digits joined by single dashes
+/// ("Churn model — requirements" → "churn-model-requirements"); `fallback` when nothing is left.
+pub fn id_from_title(title: &str, fallback: &str) -> String {
+    let mut id = String::new();
+    for character in title.chars().flat_map(char::to_lowercase) {
+        if character.is_ascii_alphanumeric() {
+            id.push(character);
+        } else if !id.is_empty() && !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-');
+    if id.is_empty() {
+        fallback.to_string()
+    } else {
+        id.chars().take(64).collect::<String>().trim_end_matches('-').to_string()
+    }
+}
+
+/// Creates a new document of `kind` from its template in the kind's folder, with an id made from
+/// `title` (suffixed `-2`, `-3`… when a file of that name exists), and returns its path relative
+/// to the project root. Never replaces an existing file.
+pub fn create_document(project: &Project, kind: Kind, title: &str) -> Result<String, ProjectError> {
+    let title = title.trim();
+    let title = if title.is_empty() { "Untitled" } else { title };
+    let base_id = id_from_title(title, &format!("new-{}", kind.as_str()));
+    let folder = project.root.join(kind.folder());
+    fs::create_dir_all(&folder).map_err(|source| ProjectError::Io { path: folder.display().to_string(), source })?;
+    let (id, rel_path) = (1..1000)
+        .map(|attempt| if attempt == 1 { base_id.clone() } else { format!("{base_id}-{attempt}") })
+        .map(|id| {
+            let rel_path = format!("{}/{id}.md", kind.folder());
+            (id, rel_path)
+        })
+        .find(|(_, rel_path)| !project.root.join(rel_path).exists())
+        .ok_or_else(|| ProjectError::NotEmpty { path: folder.join(format!("{base_id}.md")).display().to_string() })?;
+    let text = template(kind, &id, title).ok_or_else(|| ProjectError::Invalid {
+        rel_path: rel_path.clone(),
+        message: format!("no template for {}", kind.as_str()),
+    })?;
+    // Resolve through the project so the path is confined like every other write.
+    let path = project.resolve(&rel_path)?;
+    write_new(&path, text.as_bytes())?;
+    Ok(rel_path)
 }
 
 fn is_empty_dir(dir: &Path) -> bool {
@@ -83,6 +129,31 @@ fn write_tree(tree: &Dir<'_>, target: &Path) -> Result<(), ProjectError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_from_titles_are_slugs() {
+        assert_eq!(id_from_title("Churn model — requirements", "x"), "churn-model-requirements");
+        assert_eq!(id_from_title("  API v2: inputs!  ", "x"), "api-v2-inputs");
+        assert_eq!(id_from_title("—", "new-contract"), "new-contract");
+    }
+
+    #[test]
+    fn created_documents_parse_and_never_replace_a_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        init_project(dir.path(), false).expect("init");
+        let project = Project::open(dir.path()).expect("open");
+        let first = create_document(&project, Kind::Requirements, "Churn model").expect("create");
+        assert_eq!(first, "requirements/churn-model.md");
+        let second = create_document(&project, Kind::Requirements, "Churn model").expect("create again");
+        assert_eq!(second, "requirements/churn-model-2.md");
+        let document = project.read_document(&second).expect("read");
+        assert_eq!(document.kind, Some(Kind::Requirements));
+        assert_eq!(document.id, "churn-model-2");
+        assert_eq!(document.title(), "Churn model");
+        assert!(!document.read_only, "{:?}", document.issues);
+        let untitled = create_document(&project, Kind::Meeting, "  ").expect("create untitled");
+        assert_eq!(untitled, "meetings/untitled.md");
+    }
 
     #[test]
     fn every_template_parses_as_its_kind() {

@@ -274,7 +274,7 @@ fn indexed_without_text(document: &Document, size: u64, mtime_ns: i64) -> Indexe
         version: document.version(),
         owners: document.owners(),
         tags: document.tags(),
-        links: document.references().into_iter().map(|(id, _, _)| id).collect(),
+        links: document.linked_ids(),
         field_text: document.field_text(),
         body: String::new(),
         content: String::new(),
@@ -378,6 +378,24 @@ pub fn index(project: &Project, store: &mut Store) -> Result<IndexReport, Projec
 }
 
 pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -> Result<IndexReport, ProjectError> {
+    index_with_progress(project, store, options, &|_| {})
+}
+
+/// How far an index run is: `done` of `total` files to read have been read and parsed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IndexProgress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// [`index_with`], calling `progress` once before reading (done 0) and as each file is read, from
+/// the indexing threads. The callback must be cheap (a front end throttles what it shows).
+pub fn index_with_progress(
+    project: &Project,
+    store: &mut Store,
+    options: IndexOptions,
+    progress: &(dyn Fn(IndexProgress) + Sync),
+) -> Result<IndexReport, ProjectError> {
     let started = Instant::now();
     let known = store.file_states()?;
     let root_missing = !project.root.is_dir();
@@ -392,7 +410,7 @@ pub fn index_with(project: &Project, store: &mut Store, options: IndexOptions) -
         },
     );
     let first_index = known.is_empty();
-    let mut report = apply_plan(project, store, &known, &disk, &plan, first_index)?;
+    let mut report = apply_plan(project, store, &known, &disk, &plan, first_index, progress)?;
     report.files = disk.len() - plan.conflict_copies.len();
     report.conflict_copies = plan.conflict_copies.clone();
     if let Some(held) = plan.held_deletions {
@@ -451,7 +469,7 @@ pub fn index_paths(
     if !plan.conflict_copies.is_empty() || !plan.remove.is_empty() || plan.held_deletions.is_some() {
         return Ok(None);
     }
-    let mut report = apply_plan(project, store, &known, &disk, &plan, false)?;
+    let mut report = apply_plan(project, store, &known, &disk, &plan, false, &|_| {})?;
     report.files = store.document_count()?;
     report.millis = started.elapsed().as_millis();
     Ok(Some(report))
@@ -479,8 +497,12 @@ fn apply_plan(
     disk: &[DiskEntry],
     plan: &sync::Plan,
     first_index: bool,
+    progress: &(dyn Fn(IndexProgress) + Sync),
 ) -> Result<IndexReport, ProjectError> {
     let started = Instant::now();
+    let total = plan.read.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    progress(IndexProgress { done: 0, total });
     let sizes: std::collections::HashMap<&str, &DiskEntry> =
         disk.iter().map(|entry| (entry.rel_path.as_str(), entry)).collect();
     // A removed file whose id reappears in an added file was renamed too (perhaps edited on the
@@ -513,6 +535,8 @@ fn apply_plan(
                 let indexed: Vec<Result<(IndexedDocument, Vec<Issue>), Issue>> = batch
                     .par_iter()
                     .filter_map(|rel| {
+                        let done = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        progress(IndexProgress { done, total });
                         let entry = sizes.get(rel.as_str())?;
                         Some(match fs::read(project.root.join(rel)) {
                             Ok(bytes) => Ok(into_indexed(parse_document(rel, &bytes), entry.size, entry.mtime_ns)),

@@ -25,6 +25,24 @@ pub fn markdown_to_html(markdown: &str) -> String {
     SANITIZER.clean(&unsafe_html).to_string()
 }
 
+/// Ids of the documents the Markdown `body` links to (`[[id]]`, `[[id|text]]`, `[text](seam:id)`),
+/// in order of first appearance, each once. Parsed with the same options as `markdown_to_html`, so
+/// a link counts exactly when the preview shows it as one (not inside code, for instance).
+pub fn body_link_ids(body: &str) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    for event in Parser::new_ext(body, parser_options()) {
+        if let Event::Start(Tag::Link { link_type, dest_url, .. }) = event {
+            if is_doc_link(link_type, &dest_url) {
+                let id = dest_url.strip_prefix(SEAM_LINK_SCHEME).unwrap_or(&dest_url).trim();
+                if !id.is_empty() && !ids.iter().any(|known| known == id) {
+                    ids.push(id.to_string());
+                }
+            }
+        }
+    }
+    ids
+}
+
 /// Search snippet (matches between U+0002 and U+0003) -> HTML-escaped text with `<mark>`.
 /// Unbalanced markers are tolerated: a stray end is dropped, an open mark is closed.
 pub fn snippet_html(snippet: &str) -> String {
@@ -155,6 +173,13 @@ mod tests {
     #[test]
     fn snippet_marks_are_balanced_and_text_is_escaped() {
         assert_eq!(snippet_html("a \u{2}<b>\u{3} & \u{3}c\u{2}d"), "a <mark>&lt;b&gt;</mark> &amp; c<mark>d</mark>");
+    }
+
+    #[test]
+    fn body_link_ids_are_the_links_the_preview_shows() {
+        let body = "See [[a-doc]], [[b-doc|the B doc]] and [again](seam:a-doc).\n\n`[[not-code]]`\n\n    [[not-indented]]\n\n[web](https://example.com)";
+        assert_eq!(body_link_ids(body), vec!["a-doc".to_string(), "b-doc".to_string()]);
+        assert!(body_link_ids("no links here").is_empty());
     }
 
     #[test]

@@ -160,6 +160,16 @@ impl AppSession {
     /// Starts the app on a fresh copy of the bundled example project. `label` names the
     /// artifacts this session leaves behind.
     pub async fn start_on_example(label: &str) -> AppSession {
+        AppSession::start(label, true).await
+    }
+
+    /// Starts the app with no folder argument, so it shows the welcome screen (first run: no
+    /// recent projects). The example copy is still made, at `project_dir`, for the test to use.
+    pub async fn start_on_welcome(label: &str) -> AppSession {
+        AppSession::start(label, false).await
+    }
+
+    async fn start(label: &str, open_example: bool) -> AppSession {
         if std::env::var_os("DISPLAY").is_none_or(|display| display.is_empty()) {
             panic!("DISPLAY is not set: run the end-to-end tests under `xvfb-run -a` (scripts/test.sh does this)");
         }
@@ -222,7 +232,7 @@ impl AppSession {
             "tauri:options".to_owned(),
             serde_json::json!({
                 "application": app_binary.to_string_lossy(),
-                "args": [project_dir.to_string_lossy()],
+                "args": if open_example { vec![project_dir.to_string_lossy().into_owned()] } else { Vec::new() },
             }),
         );
         let driver =

@@ -7,6 +7,7 @@ import type { Issue } from "./Issue";
 import type { ProjectInfo } from "./ProjectInfo";
 import type { RecentProject } from "./RecentProject";
 import type { SaveRequest } from "./SaveRequest";
+import type { SearchFilter } from "./SearchFilter";
 import type { SearchHit } from "./SearchHit";
 
 export const commands = {
@@ -18,9 +19,11 @@ export const commands = {
   listDocuments: () => invoke<DocumentSummary[]>("list_documents"),
   getDocument: (relPath: string) => invoke<DocumentView>("get_document", { relPath }),
   saveDocument: (request: SaveRequest) => invoke<DocumentView>("save_document", { request }),
-  search: (query: string, limit: number) => invoke<SearchHit[]>("search", { query, limit }),
+  search: (query: string, filter: SearchFilter, limit: number) => invoke<SearchHit[]>("search", { query, filter, limit }),
   renderMarkdown: (text: string) => invoke<string>("render_markdown", { text }),
   projectIssues: () => invoke<Issue[]>("project_issues"),
   conflictSides: (request: SaveRequest) => invoke<ConflictSides>("conflict_sides", { request }),
   saveResolved: (relPath: string, theirsHash: string, text: string) => invoke<DocumentView>("save_resolved", { relPath, theirsHash, text }),
+  backlinks: (id: string) => invoke<DocumentSummary[]>("backlinks", { id }),
+  createDocument: (kind: string, title: string) => invoke<string>("create_document", { kind, title }),
 };

@@ -341,7 +341,16 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
         const s = summary(doc);
         const text = `${s.title} ${doc.body}`;
         const at = text.toLowerCase().indexOf(q);
-        if (q && at >= 0) {
+        const filter = (args.filter ?? {}) as { kind?: string | null; status?: string | null; owner?: string | null; tag?: string | null };
+        const passes =
+          (!filter.kind || s.kind === filter.kind) &&
+          (!filter.status || s.status === filter.status) &&
+          (!filter.owner || s.owners.some((o) => o.toLowerCase() === filter.owner?.toLowerCase())) &&
+          (!filter.tag || s.tags.some((t) => t.toLowerCase() === filter.tag?.toLowerCase()));
+        if (!passes) continue;
+        if (!q && (filter.kind || filter.status || filter.owner || filter.tag)) {
+          hits.push({ relPath: s.relPath, id: s.id, kind: s.kind, title: s.title, snippetHtml: "" });
+        } else if (q && at >= 0) {
           const start = Math.max(0, at - 30);
           const snippet = escapeHtml(text.slice(start, at)) + "<mark>" + escapeHtml(text.slice(at, at + q.length)) + "</mark>" + escapeHtml(text.slice(at + q.length, at + 60));
           hits.push({ relPath: s.relPath, id: s.id, kind: s.kind, title: s.title, snippetHtml: snippet });
@@ -349,6 +358,18 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       }
       return hits.slice(0, Number(args.limit));
     }
+    case "backlinks": {
+      const id = String(args.id);
+      return docs
+        .filter((doc) => {
+          const links = doc.frontMatter?.links;
+          const linked = Array.isArray(links) && links.includes(id);
+          return summary(doc).id !== id && (linked || doc.body.includes(`[[${id}]]`) || doc.body.includes(`[[${id}|`));
+        })
+        .map(summary);
+    }
+    case "create_document":
+      return fail("invalid", "mock: creating documents needs the real app");
     case "render_markdown":
       return render(String(args.text));
     case "project_issues":
@@ -406,6 +427,10 @@ export function driveFromUrl(): void {
   const open = params.get("open");
   const query = params.get("type");
   const title = params.get("title");
+  const theme = params.get("theme");
+  if (theme === "light" || theme === "dark") localStorage.setItem("seam.theme", theme);
+  const palette = params.get("palette");
+  let paletteDone = false;
   if (params.has("conflict")) flags.conflictNextSave = true;
   if (params.has("merged")) flags.mergeNextSave = true;
   let externalDone = false;
@@ -428,6 +453,16 @@ export function driveFromUrl(): void {
     if (open && !externalDone && document.body.dataset.docReady === open) {
       externalDone = true;
       driveExternal(params, open);
+    }
+    if (palette !== null && !paletteDone && document.body.dataset.ready === "true" && (!open || document.body.dataset.docReady === open)) {
+      paletteDone = true;
+      window.dispatchEvent(new KeyboardEvent("keydown", { key: "k", ctrlKey: true, bubbles: true }));
+      setTimeout(() => {
+        const input = document.querySelector<HTMLInputElement>('[data-testid="palette-input"]');
+        if (!input) return;
+        input.value = palette;
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+      }, 50);
     }
     if (query && document.body.dataset.ready === "true") {
       const input = document.querySelector<HTMLInputElement>('[data-testid="search"]');

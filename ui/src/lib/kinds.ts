@@ -20,6 +20,11 @@ const SINGULAR: Record<string, string> = {
   meeting: "Meeting",
 };
 
+/** The folder new documents of a kind go into (as in seam-core's `Kind::folder`). */
+export function kindFolder(kind: string): string {
+  return kind === "requirements" ? "requirements" : `${kind}s`;
+}
+
 export function kindLabel(kind: string | null): string {
   if (kind === null) return "Unknown kind";
   return SINGULAR[kind] ?? kind;

@@ -43,7 +43,12 @@ export function columnsOf(rows: Obj[]): string[] {
 }
 
 /** Lets structured views turn document ids into links without knowing the document list. */
-export type DocLinks = { has: (id: string) => boolean; open: (id: string) => void };
+export type DocLinks = {
+  has: (id: string) => boolean;
+  open: (id: string) => void;
+  /** The project's documents, for completing links (read when needed, so it is always current). */
+  list: () => { id: string; title: string; kind: string | null }[];
+};
 const DOC_LINKS = Symbol("doc-links");
 export function provideDocLinks(links: DocLinks): void {
   setContext(DOC_LINKS, links);

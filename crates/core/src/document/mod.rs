@@ -420,6 +420,19 @@ impl Document {
         found
     }
 
+    /// Every document id this document links to, each once: the front matter references, then
+    /// the links in the body (`[[id]]`, `seam:id`). What the index stores for backlinks.
+    pub fn linked_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        let front_matter = self.references().into_iter().map(|(id, _, _)| id);
+        for id in front_matter.chain(crate::render::body_link_ids(self.body())) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids
+    }
+
     /// Text of the structured fields worth finding by search.
     pub fn field_text(&self) -> String {
         let mut parts = Vec::new();

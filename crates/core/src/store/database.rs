@@ -176,6 +176,22 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
     }
 
+    /// The documents that link to `id` (in their front matter or body), other than documents
+    /// with that id themselves, ordered by kind and title. Read from the index.
+    pub fn backlinks(&self, id: &str) -> Result<Vec<DocumentRow>, StoreError> {
+        let sqlite_error = sqlite_error_for(&self.path);
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT {DOCUMENT_ROW_COLUMNS} FROM documents
+                 WHERE id != ?1 AND EXISTS (SELECT 1 FROM json_each(documents.links) WHERE value = ?1)
+                 ORDER BY kind IS NULL, kind, title, rel_path"
+            ))
+            .map_err(&sqlite_error)?;
+        let rows = statement.query_map([id], document_row).map_err(&sqlite_error)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
+    }
+
     /// Number of indexed documents.
     pub fn document_count(&self) -> Result<usize, StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);

@@ -75,6 +75,21 @@ pub struct DocumentRow {
     pub error_count: u32,
 }
 
+/// Narrows a search to documents of one kind, status, owner (by name) and tag; `None` = any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    pub kind: Option<String>,
+    pub status: Option<String>,
+    pub owner: Option<String>,
+    pub tag: Option<String>,
+}
+
+impl SearchFilter {
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_none() && self.status.is_none() && self.owner.is_none() && self.tag.is_none()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchHit {
     pub rel_path: String,
