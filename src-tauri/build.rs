@@ -15,6 +15,7 @@ fn main() {
         "project_issues",
         "conflict_sides",
         "save_resolved",
+        "datasheet",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(error) = tauri_build::try_build(attributes) {

@@ -43,6 +43,7 @@ pub fn run() {
             commands::project_issues,
             commands::conflict_sides,
             commands::save_resolved,
+            commands::datasheet,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
