@@ -17,6 +17,7 @@ fn main() {
         "save_resolved",
         "backlinks",
         "create_document",
+        "datasheet",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(error) = tauri_build::try_build(attributes) {

@@ -6,13 +6,12 @@ use std::sync::Arc;
 
 use tauri::{AppHandle, Manager, State};
 
-use seam_core::document::edit::NewValue;
 use seam_core::project::{self, SaveRequest as CoreSaveRequest};
 use seam_core::store::ListFilter;
 
 use crate::dto::{
-    ConflictSides, DocumentSummary, DocumentView, ErrorDto, IssueDto, ProjectInfo, RecentProject, SaveRequest,
-    SearchFilter, SearchHit,
+    ConflictSides, Datasheet, DocumentSummary, DocumentView, ErrorDto, FieldEdit, IssueDto, ProjectInfo, RecentProject,
+    SaveRequest, SearchFilter, SearchHit, SectionAnswer,
 };
 use crate::state::{OpenProject, Recents, Workspace};
 
@@ -134,7 +133,7 @@ pub async fn get_document(rel_path: String, workspace: State<'_, Workspace>) -> 
 pub async fn save_document(request: SaveRequest, workspace: State<'_, Workspace>) -> Result<DocumentView, ErrorDto> {
     let open: Arc<OpenProject> = workspace.current()?;
     blocking(move || {
-        let core_request = core_request(request);
+        let core_request = core_request(request)?;
         let saved = {
             let mut store = open.store();
             project::save(&open.project, Some(&mut store), &core_request)?
@@ -148,20 +147,20 @@ pub async fn save_document(request: SaveRequest, workspace: State<'_, Workspace>
     .await
 }
 
-fn core_request(request: SaveRequest) -> CoreSaveRequest {
-    CoreSaveRequest {
+fn core_request(request: SaveRequest) -> Result<CoreSaveRequest, ErrorDto> {
+    Ok(CoreSaveRequest {
         rel_path: request.rel_path,
         base_hash: request.base_hash,
-        edits: request.edits.into_iter().map(|edit| (edit.path, NewValue::Yaml(edit.value))).collect(),
+        edits: request.edits.into_iter().map(FieldEdit::to_core).collect::<Result<_, _>>()?,
         body: request.body,
-    }
+    })
 }
 
 #[tauri::command]
 pub async fn conflict_sides(request: SaveRequest, workspace: State<'_, Workspace>) -> Result<ConflictSides, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
-        let core_request = core_request(request);
+        let core_request = core_request(request)?;
         let sides = project::conflict_sides(&open.project, Some(&open.store()), &core_request)?;
         Ok(ConflictSides {
             rel_path: core_request.rel_path,
@@ -221,6 +220,17 @@ pub async fn search(
 #[tauri::command]
 pub fn render_markdown(text: String) -> String {
     seam_core::render::markdown_to_html(&text)
+}
+
+/// The datasheet checklist of a dataset note's body, after writing one section's answer if given.
+#[tauri::command]
+pub fn datasheet(body: String, answer: Option<SectionAnswer>) -> Result<Datasheet, ErrorDto> {
+    let body = match answer {
+        Some(answer) => seam_core::datasheet::write_answer(&body, &answer.key, &answer.text)
+            .map_err(|error| ErrorDto::new("invalid", error.to_string()))?,
+        None => body,
+    };
+    Ok(Datasheet::of(body))
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use seam_core::document::edit::{Edit, NewValue};
 use seam_core::document::{Document, Issue};
 use seam_core::project::ProjectError;
 use seam_core::store::StoreError;
@@ -168,8 +169,31 @@ impl DocumentView {
 pub struct FieldEdit {
     /// Path syntax of docs/PATHS.md, e.g. `requirements[id=recall].threshold`.
     pub path: String,
-    /// YAML text of the new value.
+    /// YAML text of the new value (of the new item for `append`; ignored by `remove` and `move`).
     pub value: String,
+    /// `set` (the default), `append` (an item to the list at `path`), `remove` (the list item or
+    /// key at `path`), `move` (the list item at `path` to position `to`).
+    #[ts(optional, type = "\"set\" | \"append\" | \"remove\" | \"move\"")]
+    pub op: Option<String>,
+    /// The new 0-based position for `move`.
+    #[ts(optional)]
+    pub to: Option<u32>,
+}
+
+impl FieldEdit {
+    pub fn to_core(self) -> Result<Edit, ErrorDto> {
+        let FieldEdit { path, value, op, to } = self;
+        match op.as_deref().unwrap_or("set") {
+            "set" => Ok(Edit::Set { path, value: NewValue::Yaml(value) }),
+            "append" => Ok(Edit::Append { path, value: NewValue::Yaml(value) }),
+            "remove" => Ok(Edit::Remove { path }),
+            "move" => match to {
+                Some(to) => Ok(Edit::Move { path, to: to as usize }),
+                None => Err(ErrorDto::new("invalid", format!("moving {path} needs a position (`to`)"))),
+            },
+            other => Err(ErrorDto::new("invalid", format!("unknown edit `{other}` for {path}"))),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -291,4 +315,72 @@ pub struct IndexProgress {
 pub struct MenuAction {
     /// One of the ids in `menu.rs` (`quick-open`, `toggle-theme`, …).
     pub action: String,
+}
+
+/// One datasheet section of a dataset note (see docs/DATASHEET.md).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasheetSection {
+    pub key: String,
+    pub title: String,
+    /// What to write, for someone who has never written a datasheet.
+    pub prompt: String,
+    /// `answered`, `not-applicable`, `unanswered` or `missing`.
+    #[ts(type = "\"answered\" | \"not-applicable\" | \"unanswered\" | \"missing\"")]
+    pub state: String,
+    /// Why it counts as unanswered, or the reason it does not apply.
+    pub note: Option<String>,
+    /// 1-based line of the heading in the body.
+    pub line: Option<u32>,
+    /// The answer as written, without heading and prompt.
+    pub text: String,
+}
+
+/// The checklist of a body, with the body it was computed from (after writing an answer).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Datasheet {
+    pub body: String,
+    pub sections: Vec<DatasheetSection>,
+    /// Sections answered or marked not applicable with a reason.
+    pub done: u32,
+    pub total: u32,
+}
+
+impl Datasheet {
+    pub fn of(body: String) -> Datasheet {
+        use seam_core::datasheet::Answer;
+        let list = seam_core::datasheet::checklist(&body);
+        let sections = list
+            .sections
+            .iter()
+            .map(|state| DatasheetSection {
+                key: state.section.key.to_string(),
+                title: state.section.title.to_string(),
+                prompt: state.section.prompt.to_string(),
+                state: state.answer.as_str().to_string(),
+                note: match &state.answer {
+                    Answer::NotApplicable { reason } => Some(reason.clone()),
+                    Answer::Unanswered { why } => Some(why.clone()),
+                    Answer::Answered | Answer::Missing => None,
+                },
+                line: state.line.and_then(|line| u32::try_from(line).ok()),
+                text: state.text.clone(),
+            })
+            .collect();
+        Datasheet {
+            done: u32::try_from(list.done()).unwrap_or(u32::MAX),
+            total: u32::try_from(list.total()).unwrap_or(u32::MAX),
+            sections,
+            body,
+        }
+    }
+}
+
+/// The new text of one datasheet section.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SectionAnswer {
+    pub key: String,
+    pub text: String,
 }

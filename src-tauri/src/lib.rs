@@ -50,6 +50,7 @@ pub fn run() {
             commands::save_resolved,
             commands::backlinks,
             commands::create_document,
+            commands::datasheet,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

@@ -8,7 +8,7 @@ use anyhow::{anyhow, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
-use seam_core::document::edit::NewValue;
+use seam_core::document::edit::{Edit, NewValue};
 use seam_core::document::{Issue, Severity};
 use seam_core::history;
 use seam_core::lint::LintReport;
@@ -54,6 +54,15 @@ enum Command {
         /// Poll instead of OS notifications (network file systems).
         #[arg(long)]
         poll: bool,
+    },
+    /// The datasheet checklist of a dataset note: which sections are answered (docs/DATASHEET.md).
+    Datasheet {
+        id: String,
+        /// Exit with 1 when a section is still unanswered or missing.
+        #[arg(long)]
+        strict: bool,
+        #[arg(long)]
+        json: bool,
     },
     /// Every version of a document, newest first: those Seam has seen or written, and git commits.
     History {
@@ -381,7 +390,7 @@ fn run(cli: Cli) -> Result<()> {
             let request = SaveRequest {
                 rel_path: rel_path.clone(),
                 base_hash: before.hash.clone(),
-                edits: vec![(path.clone(), new_value)],
+                edits: vec![Edit::Set { path: path.clone(), value: new_value }],
                 body: None,
             };
             let after = project::save(&project, Some(&mut store), &request)?.document;
@@ -429,6 +438,59 @@ fn run(cli: Cli) -> Result<()> {
                 }
                 let _ = out.flush();
             })?;
+            Ok(())
+        }
+        Command::Datasheet { id, strict, json } => {
+            let (project, _store, rel_path) = open_document(&cli, id)?;
+            let document = project.read_document(&rel_path)?;
+            if document.kind != Some(seam_core::document::Kind::Dataset) {
+                return Err(anyhow!(
+                    "{rel_path} is not a dataset note (kind: dataset); only dataset notes have a datasheet"
+                ));
+            }
+            let list = seam_core::datasheet::checklist(document.body());
+            if *json {
+                let sections: Vec<Value> = list
+                    .sections
+                    .iter()
+                    .map(|state| {
+                        let note = match &state.answer {
+                            seam_core::datasheet::Answer::NotApplicable { reason } => Some(reason.clone()),
+                            seam_core::datasheet::Answer::Unanswered { why } => Some(why.clone()),
+                            _ => None,
+                        };
+                        // Lines in the file, not the body, so editors can jump there.
+                        let body_first_line = document.text[..document.body_start].matches('\n').count();
+                        let line = state.line.map(|line| line + body_first_line);
+                        json!({"key": state.section.key, "title": state.section.title, "state": state.answer.as_str(),
+                               "note": note, "line": line})
+                    })
+                    .collect();
+                print_json(
+                    &json!({"path": rel_path, "done": list.done(), "total": list.total(), "sections": sections}),
+                )?;
+            } else {
+                println!("{}: {} of {} datasheet sections answered", rel_path, list.done(), list.total());
+                for state in &list.sections {
+                    let mark = if state.answer.is_done() { "✓" } else { "✗" };
+                    let detail = match &state.answer {
+                        seam_core::datasheet::Answer::NotApplicable { reason } => {
+                            format!(" (not applicable: {reason})")
+                        }
+                        seam_core::datasheet::Answer::Unanswered { why } => {
+                            format!(" — {why}: {}", state.section.prompt)
+                        }
+                        seam_core::datasheet::Answer::Missing => {
+                            format!(" — no `## {}` heading: {}", state.section.title, state.section.prompt)
+                        }
+                        seam_core::datasheet::Answer::Answered => String::new(),
+                    };
+                    println!("  {mark} {}{detail}", state.section.title);
+                }
+            }
+            if *strict && list.done() < list.total() {
+                return Err(ChecksFailed.into());
+            }
             Ok(())
         }
         Command::History { id, json } => {

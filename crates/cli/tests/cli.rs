@@ -240,3 +240,40 @@ fn init_creates_an_empty_project_and_refuses_non_empty_folders() {
     let again = project.seam_in(Path::new("/"), &["init", project.root.to_str().expect("utf-8")]);
     assert_eq!(code(&again), 2);
 }
+
+#[test]
+fn datasheet_lists_open_sections_and_strict_fails_until_they_are_answered() {
+    let project = TempProject::example();
+    let report = project.json(&["datasheet", "ticket-sla-events", "--json"]);
+    assert_eq!(report["path"], "datasets/ticket-sla-events.md");
+    assert_eq!(report["total"], 7);
+    assert_eq!(report["done"], 5);
+    let open: Vec<&str> = report["sections"]
+        .as_array()
+        .expect("sections")
+        .iter()
+        .filter(|section| section["state"] == "unanswered")
+        .map(|section| section["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(open, ["distribution", "maintenance"]);
+    let text = fs::read_to_string(project.root.join("datasets/ticket-sla-events.md")).expect("read");
+    let heading_line = text.lines().position(|line| line == "## Distribution").expect("heading") + 1;
+    let distribution = &report["sections"][5];
+    assert_eq!(distribution["line"], heading_line, "lines count in the file");
+    assert_eq!(code(&project.seam(&["datasheet", "ticket-sla-events", "--strict"])), 1);
+
+    let answered = text
+        .replace(
+            "_Who can get this dataset, where is it stored, and under which terms?_",
+            "Not applicable: internal only.",
+        )
+        .replace(
+            "_Who maintains it, how are errors reported, and when will it be updated or deleted?_",
+            "Data platform.",
+        );
+    project.write("datasets/ticket-sla-events.md", answered.as_bytes());
+    let output = project.seam(&["datasheet", "ticket-sla-events", "--strict"]);
+    assert_eq!(code(&output), 0, "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("7 of 7"));
+    assert_eq!(code(&project.seam(&["datasheet", "ticket-routing-api"])), 2, "a contract has no datasheet");
+}

@@ -9,7 +9,7 @@ use std::time::{Instant, UNIX_EPOCH};
 
 use rayon::prelude::*;
 
-use crate::document::edit::{self, EditError, NewValue};
+use crate::document::edit::{self, Edit, EditError};
 use crate::document::{parse_document, Document, Issue, Severity};
 use crate::store::{IndexedDocument, Store, StoreError};
 use crate::sync::{self, Change, ChangeKind, DiskEntry, HeldDeletions, PlanOptions};
@@ -629,7 +629,7 @@ pub struct SaveRequest {
     pub rel_path: String,
     /// Hash of the content the edit was based on; the save is refused if the file changed since.
     pub base_hash: String,
-    pub edits: Vec<(String, NewValue)>,
+    pub edits: Vec<Edit>,
     pub body: Option<String>,
 }
 
@@ -651,8 +651,8 @@ fn apply_edits(base: &Document, request: &SaveRequest) -> Result<Document, Proje
         .map(|issue| (issue.code, issue.field.clone(), issue.message.clone()))
         .collect();
     let mut document = base.clone();
-    for (field, value) in &request.edits {
-        let text = edit::set_value(&document, field, value)?;
+    for change in &request.edits {
+        let text = edit::apply(&document, change)?;
         document = parse_document(&request.rel_path, text.as_bytes());
         let introduced = document.issues.iter().find(|issue| {
             issue.severity == Severity::Error
@@ -661,7 +661,7 @@ fn apply_edits(base: &Document, request: &SaveRequest) -> Result<Document, Proje
         if let Some(issue) = introduced {
             return Err(ProjectError::Invalid {
                 rel_path: request.rel_path.clone(),
-                message: format!("setting {field} would make {}", issue.message),
+                message: format!("{} would make {}", change.describe(), issue.message),
             });
         }
     }

@@ -69,7 +69,7 @@ pub fn snippet_html(snippet: &str) -> String {
 }
 
 /// The one set of Markdown options Seam renders with.
-fn parser_options() -> Options {
+pub(crate) fn parser_options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS

@@ -1,9 +1,13 @@
 //! Document tests as data. A new case is a new file:
-//! - `cases/set/NAME.md` + `NAME.set` (lines `PATH = VALUE`, VALUE read as on the command line)
-//!   → `NAME.expected.md` (the file after the edits) or `NAME.expected.err` (the error text);
-//!   a case without `.set` must round-trip byte-identical.
+//! - `cases/set/NAME.md` + `NAME.set` (one edit per line: `PATH = VALUE` sets, `PATH += VALUE`
+//!   appends a list item, `- PATH` removes an item or key, `PATH -> N` moves an item to position
+//!   N; VALUE is read as on the command line) → `NAME.expected.md` (the file after the edits) or
+//!   `NAME.expected.err` (the error text); a case without `.set` must round-trip byte-identical.
 //! - `cases/parse/NAME.md` → `NAME.expected` (one issue per line: `line severity[code] field: message`).
 //!
+//! - `cases/datasheet/NAME.md` (a dataset note's body) → `NAME.expected` (the checklist); with
+//!   `NAME.answer` (blocks `=== KEY` followed by the answer text), also `NAME.expected.md` (the
+//!   body after writing those answers).
 //! - `cases/plan/NAME.plan` (lines `known PATH SIZE MTIME`, `disk PATH SIZE MTIME`, `option …`)
 //!   → `NAME.expected` (the sync planner's decision).
 //!
@@ -12,7 +16,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use seam_core::document::edit::{set_value, NewValue};
+use seam_core::datasheet::{checklist, write_answer, Answer};
+use seam_core::document::edit::{apply, Edit, NewValue};
 use seam_core::document::parse_document;
 use seam_core::store::FileState;
 use seam_core::sync::{plan, DiskEntry, PlanOptions};
@@ -64,9 +69,8 @@ fn set_cases() {
         let mut text = String::from_utf8(original.clone()).expect("cases are UTF-8");
         let mut error = None;
         for line in script.lines().filter(|line| !line.trim().is_empty()) {
-            let (path, value) = line.split_once(" = ").expect("`PATH = VALUE` lines");
             let document = parse_document(&rel_path, text.as_bytes());
-            match set_value(&document, path.trim(), &NewValue::from_cli(value)) {
+            match apply(&document, &edit_of_line(line)) {
                 Ok(new_text) => text = new_text,
                 Err(failure) => {
                     error = Some(failure.to_string());
@@ -85,6 +89,24 @@ fn set_cases() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// One line of a `.set` script as an edit.
+fn edit_of_line(line: &str) -> Edit {
+    if let Some(path) = line.strip_prefix("- ") {
+        return Edit::Remove { path: path.trim().to_string() };
+    }
+    if let Some((path, value)) = line.split_once(" += ") {
+        return Edit::Append { path: path.trim().to_string(), value: NewValue::from_cli(value) };
+    }
+    if let Some((path, to)) = line.split_once(" -> ") {
+        return Edit::Move {
+            path: path.trim().to_string(),
+            to: to.trim().parse().expect("`PATH -> N`: N is a number"),
+        };
+    }
+    let (path, value) = line.split_once(" = ").expect("`PATH = VALUE` lines");
+    Edit::Set { path: path.trim().to_string(), value: NewValue::from_cli(value) }
 }
 
 #[test]
@@ -166,6 +188,39 @@ fn plan_cases() {
             report.push_str(&format!("hold deletions: {} of {} vanished\n", held.vanished, held.known));
         }
         check(&case.with_extension("expected"), report.as_bytes(), &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn datasheet_cases() {
+    let mut failures = Vec::new();
+    for case in cases("datasheet") {
+        let body = fs::read_to_string(&case).expect("cases are UTF-8");
+        let list = checklist(&body);
+        let mut report = format!("{}/{} done\n", list.done(), list.total());
+        for state in &list.sections {
+            let line = state.line.map_or_else(|| "-".to_string(), |line| line.to_string());
+            let detail = match &state.answer {
+                Answer::Answered => format!(": {}", state.text.lines().next().unwrap_or_default()),
+                Answer::NotApplicable { reason } => format!(": {reason}"),
+                Answer::Unanswered { why } => format!(": {why}"),
+                Answer::Missing => format!(" (would go at byte {})", state.content.start),
+            };
+            report.push_str(&format!("{line} {} {}{detail}\n", state.section.key, state.answer.as_str()));
+        }
+        check(&sibling(&case, ".expected"), report.as_bytes(), &mut failures);
+
+        let Ok(script) = fs::read_to_string(sibling(&case, ".answer")) else { continue };
+        let mut text = body.clone();
+        for block in script.split("=== ").filter(|block| !block.trim().is_empty()) {
+            let (key, answer) = block.split_once('\n').unwrap_or((block, ""));
+            match write_answer(&text, key.trim(), answer) {
+                Ok(new_text) => text = new_text,
+                Err(error) => failures.push(format!("{}: {error}", case.display())),
+            }
+        }
+        check(&sibling(&case, ".expected.md"), text.as_bytes(), &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::Path;
 
-use seam_core::document::edit::NewValue;
+use seam_core::document::edit::{Edit, NewValue};
 use seam_core::project::{self, Project, ProjectError, SaveRequest};
 use seam_core::store::Store;
 
@@ -49,7 +49,7 @@ fn status_edit(rel_path: &str, base_hash: &str, status: &str) -> SaveRequest {
     SaveRequest {
         rel_path: rel_path.to_string(),
         base_hash: base_hash.to_string(),
-        edits: vec![("status".to_string(), NewValue::Yaml(status.to_string()))],
+        edits: vec![Edit::Set { path: "status".to_string(), value: NewValue::Yaml(status.to_string()) }],
         body: None,
     }
 }
@@ -116,7 +116,7 @@ fn save_writes_atomically_records_the_revision_and_leaves_no_temp_files() {
     let request = SaveRequest {
         rel_path: contract.clone(),
         base_hash: read.hash.clone(),
-        edits: vec![("title".to_string(), NewValue::Text("Renamed: contract".to_string()))],
+        edits: vec![Edit::Set { path: "title".to_string(), value: NewValue::Text("Renamed: contract".to_string()) }],
         body: Some("New body.\n".to_string()),
     };
     let saved = project::save(&project, Some(&mut store), &request).expect("save").document;

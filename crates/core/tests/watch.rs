@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use seam_core::document::edit::NewValue;
+use seam_core::document::edit::{Edit, NewValue};
 use seam_core::project::{self, Project, SaveRequest};
 use seam_core::store::Store;
 use seam_core::sync::{Change, ChangeKind, WatchMode};
@@ -92,7 +92,7 @@ fn external_changes_reach_the_consumer_and_own_saves_do_not() {
     let request = SaveRequest {
         rel_path: api.to_string(),
         base_hash: document.hash,
-        edits: vec![("status".to_string(), NewValue::Yaml("retired".to_string()))],
+        edits: vec![Edit::Set { path: "status".to_string(), value: NewValue::Yaml("retired".to_string()) }],
         body: None,
     };
     {

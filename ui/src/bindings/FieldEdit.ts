@@ -6,6 +6,15 @@ export type FieldEdit = {
  */
 path: string, 
 /**
- * YAML text of the new value.
+ * YAML text of the new value (of the new item for `append`; ignored by `remove` and `move`).
  */
-value: string, };
+value: string, 
+/**
+ * `set` (the default), `append` (an item to the list at `path`), `remove` (the list item or
+ * key at `path`), `move` (the list item at `path` to position `to`).
+ */
+op?: "set" | "append" | "remove" | "move", 
+/**
+ * The new 0-based position for `move`.
+ */
+to?: number, };

@@ -56,3 +56,29 @@ export function provideDocLinks(links: DocLinks): void {
 export function docLinks(): DocLinks | undefined {
   return getContext<DocLinks | undefined>(DOC_LINKS);
 }
+
+/** What the structured editors read and change: the working copy of the open document's front
+ *  matter (see lib/edits.ts). Provided by the document view. */
+export type EditorApi = {
+  readonly readOnly: boolean;
+  get(path: (string | number)[]): unknown;
+  /** Sets a value; `undefined` removes the key. `group` merges quick successive changes of one
+   *  field into one undo step. */
+  set(path: (string | number)[], value: unknown): void;
+  addRow(list: string, row: unknown): void;
+  removeRow(list: string, index: number): void;
+  moveRow(list: string, from: number, to: number): void;
+  /** Stable keys of a list's rows, for keyed rendering. */
+  rowKeys(list: string): string[];
+  /** Ids and titles of the project's documents of one kind (for choosers). */
+  documentsOf(kind: string): { id: string; title: string }[];
+};
+const EDITOR = Symbol("editor");
+export function provideEditor(api: EditorApi): void {
+  setContext(EDITOR, api);
+}
+export function editor(): EditorApi {
+  const api = getContext<EditorApi | undefined>(EDITOR);
+  if (!api) throw new Error("structured editors need provideEditor() in the document view");
+  return api;
+}

@@ -5,7 +5,7 @@ const RESERVED_WORDS = /^(true|false|yes|no|on|off|null|~|y|n)$/i;
 const NUMBER_LIKE = /^[-+]?(\.?\d[\d_]*(\.\d*)?([eE][-+]?\d+)?|0x[0-9a-fA-F]+|0o[0-7]+|\.inf|\.nan)$/i;
 const LEADING_SPECIAL = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
 
-function needsQuotes(text: string, inFlow: boolean): boolean {
+export function needsQuotes(text: string, inFlow: boolean): boolean {
   if (text === "") return true;
   if (text !== text.trim()) return true;
   if (LEADING_SPECIAL.test(text)) return true;

@@ -312,6 +312,17 @@ fn line_end_after(text: &str, position: usize) -> usize {
     text[position..].find('\n').map_or(text.len(), |offset| position + offset + 1)
 }
 
+/// Where a node's text really ends: a block scalar's span runs on over the blank lines and the
+/// indentation that follow it, which belong to what comes next.
+fn content_end(text: &str, node: &Node) -> usize {
+    node.start + text[node.start..node.end].trim_end().len()
+}
+
+/// The end of the line holding the node's last character (after its line break).
+fn node_line_end(text: &str, node: &Node) -> usize {
+    line_end_after(text, content_end(text, node))
+}
+
 fn line_start_before(text: &str, position: usize) -> usize {
     text[..position].rfind('\n').map_or(0, |offset| offset + 1)
 }
@@ -332,9 +343,11 @@ pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<St
             let node = located.node;
             match &node.value {
                 NodeValue::Scalar { style: style @ (Style::Literal | Style::Folded), .. } => {
+                    // Replace up to the end of the scalar's last line; blank lines after it stay.
                     let new = render_value(value, Some(*style), located.in_flow, path)?;
-                    let keeps_newline = text[node.start..node.end].ends_with('\n');
-                    (node.start, node.end, if keeps_newline { format!("{new}{eol}") } else { new })
+                    let end = node_line_end(text, node);
+                    let keeps_newline = text[node.start..end].ends_with('\n');
+                    (node.start, end, if keeps_newline { format!("{new}{eol}") } else { new })
                 }
                 NodeValue::Scalar { style, .. } => {
                     (node.start, node.end, render_value(value, Some(*style), located.in_flow, path)?)
@@ -368,14 +381,18 @@ pub fn set_value(document: &Document, path: &str, value: &NewValue) -> Result<St
     new_text.push_str(&replacement);
     new_text.push_str(&text[end..]);
 
-    // The edit must leave a file that parses and holds the new value where it was asked.
+    let value_text = match value {
+        NewValue::Yaml(text) | NewValue::Text(text) => text.clone(),
+    };
+    must_parse(document, new_text, path, &value_text)
+}
+
+/// The edit must leave a file that parses; otherwise nothing is written and the value is blamed.
+fn must_parse(document: &Document, new_text: String, path: &str, value_text: &str) -> Result<String, EditError> {
     let check = parse_document(&document.rel_path, new_text.as_bytes());
     if check.tree.is_none() {
         let reason = check.issues.first().map_or_else(String::new, |issue| issue.message.clone());
-        let value_text = match value {
-            NewValue::Yaml(text) | NewValue::Text(text) => text.clone(),
-        };
-        return Err(EditError::BadValue { path: path.to_string(), value: value_text, reason });
+        return Err(EditError::BadValue { path: path.to_string(), value: value_text.to_string(), reason });
     }
     Ok(new_text)
 }
@@ -445,8 +462,8 @@ fn insert_key(
         entries.last()
     };
     let at = match after {
-        Some((_, value_node)) => line_end_after(text, value_node.end),
-        None => line_end_after(text, map.end),
+        Some((_, value_node)) => node_line_end(text, value_node),
+        None => node_line_end(text, map),
     };
     // A file whose last front matter line lacks a newline gets one before the new line.
     let prefix = if at > 0 && !text[..at].ends_with('\n') { eol } else { "" };
@@ -467,4 +484,381 @@ pub fn set_body(document: &Document, body: &str) -> Result<String, EditError> {
     }
     text.push_str(body);
     Ok(text)
+}
+
+// ---------------------------------------------------------------- list rows and keys
+//
+// Adding, removing and reordering rows rewrites only the lines (block lists) or the bytes
+// between the brackets (flow lists) of the rows involved; every other row keeps its text,
+// comments and formatting.
+
+/// One change to the front matter, as a save applies it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Edit {
+    /// Sets the value at `path` (see `set_value`).
+    Set { path: String, value: NewValue },
+    /// Appends an item to the list at `path` (the list is created when the key is missing or null).
+    Append { path: String, value: NewValue },
+    /// Removes a list item (`input[2]`, `requirements[id=x]`) or a mapping key (`sla.availability`).
+    Remove { path: String },
+    /// Moves a list item to position `to` (0-based, counted after taking it out).
+    Move { path: String, to: usize },
+}
+
+impl Edit {
+    pub fn path(&self) -> &str {
+        match self {
+            Edit::Set { path, .. } | Edit::Append { path, .. } | Edit::Remove { path } | Edit::Move { path, .. } => {
+                path
+            }
+        }
+    }
+
+    /// How the edit reads in a message: `set input[0].unit`, `remove requirements[id=x]`.
+    pub fn describe(&self) -> String {
+        match self {
+            Edit::Set { path, .. } => format!("setting {path}"),
+            Edit::Append { path, .. } => format!("adding an item to {path}"),
+            Edit::Remove { path } => format!("removing {path}"),
+            Edit::Move { path, to } => format!("moving {path} to position {to}"),
+        }
+    }
+}
+
+/// Applies one edit and returns the new file text.
+pub fn apply(document: &Document, edit: &Edit) -> Result<String, EditError> {
+    match edit {
+        Edit::Set { path, value } => set_value(document, path, value),
+        Edit::Append { path, value } => append_item(document, path, value),
+        Edit::Remove { path } => remove(document, path),
+        Edit::Move { path, to } => move_item(document, path, *to),
+    }
+}
+
+fn editable_root(document: &Document) -> Result<&Node, EditError> {
+    document.tree.as_ref().ok_or_else(|| {
+        let reason =
+            document.issues.first().map_or_else(|| "it has no front matter".to_string(), |issue| issue.display());
+        EditError::ReadOnly { rel_path: document.rel_path.clone(), reason }
+    })
+}
+
+fn splice(text: &str, start: usize, end: usize, replacement: &str) -> String {
+    let mut out = String::with_capacity(text.len() + replacement.len());
+    out.push_str(&text[..start]);
+    out.push_str(replacement);
+    out.push_str(&text[end..]);
+    out
+}
+
+fn is_null_node(node: &Node) -> bool {
+    matches!(&node.value, NodeValue::Scalar { text, style: Style::Plain } if matches!(text.as_str(), "" | "~" | "null" | "Null" | "NULL"))
+}
+
+/// Byte offset of the `- ` indicator of a block list item (the item's node starts after it).
+fn dash_of(text: &str, item: &Node) -> usize {
+    let before = &text[..item.start];
+    let trimmed = before.trim_end_matches([' ', '\t', '\r', '\n']);
+    if trimmed.ends_with('-') {
+        trimmed.len() - 1
+    } else {
+        item.start
+    }
+}
+
+/// The lines of each item of a block list: from the start of its `-` line up to the next item's
+/// line, leaving out blank lines just before it (they separate items and stay where they are);
+/// the last item ends with its own last line.
+fn block_chunks(text: &str, items: &[Node]) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = items.iter().map(|item| line_start_before(text, dash_of(text, item))).collect();
+    (0..items.len())
+        .map(|index| {
+            let end = match starts.get(index + 1) {
+                Some(next) => {
+                    let mut end = *next;
+                    let floor = node_line_end(text, &items[index]);
+                    while end > floor {
+                        let line_start = line_start_before(text, end - 1);
+                        if !text[line_start..end].trim().is_empty() {
+                            break;
+                        }
+                        end = line_start;
+                    }
+                    end
+                }
+                None => node_line_end(text, &items[index]),
+            };
+            (starts[index], end)
+        })
+        .collect()
+}
+
+fn value_text(value: &NewValue) -> String {
+    match value {
+        NewValue::Yaml(text) | NewValue::Text(text) => text.clone(),
+    }
+}
+
+/// The list at `path`, with its mapping key when it has one.
+fn locate_existing<'a>(root: &'a Node, segments: &[Segment], path: &str) -> Result<Located<'a>, EditError> {
+    match locate(root, segments, path)? {
+        Found::Existing(located) => Ok(located),
+        Found::Missing { .. } => Err(EditError::NotFound {
+            path: path.to_string(),
+            reason: format!("`{}` does not exist", render_segments(segments)),
+        }),
+    }
+}
+
+/// Appends `value` to the list at `path`; a missing or null list becomes `[value]`.
+pub fn append_item(document: &Document, path: &str, value: &NewValue) -> Result<String, EditError> {
+    let root = editable_root(document)?;
+    let segments = parse_path(path)?;
+    let text = &document.text;
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let list = match locate(root, &segments, path)? {
+        Found::Missing { .. } => None,
+        Found::Existing(located) if is_null_node(located.node) => None,
+        Found::Existing(located) => Some(located),
+    };
+    let Some(list) = list else {
+        let item = render_value(value, None, true, path)?;
+        return set_value(document, path, &NewValue::Yaml(format!("[{item}]")));
+    };
+    let node = list.node;
+    let new_text = match &node.value {
+        NodeValue::Sequence { items, flow: true } => {
+            let item = render_value(value, None, true, path)?;
+            let close = node.end.saturating_sub(1);
+            let addition = if items.is_empty() { item } else { format!(", {item}") };
+            let at = items.last().map_or(close, |last| last.end);
+            splice(text, at, at, &addition)
+        }
+        NodeValue::Sequence { items, flow: false } => {
+            let Some(last) = items.last() else {
+                return Err(EditError::NotFound { path: path.to_string(), reason: "empty block list".to_string() });
+            };
+            let dash = dash_of(text, &items[0]);
+            let indent = &text[line_start_before(text, dash)..dash];
+            let item = render_value(value, None, false, path)?;
+            let block_rows = matches!(items[0].value, NodeValue::Mapping { flow: false, .. });
+            let lines = match (block_rows, block_mapping_lines(&item)) {
+                (true, Some(entries)) if !entries.is_empty() => {
+                    // `  - id: x` then `    metric: y`: the keys line up at the first row's key column.
+                    let inner_width = items[0].column.saturating_sub(indent.chars().count()).max(2);
+                    let after_dash = " ".repeat(inner_width - 1);
+                    let inner = " ".repeat(inner_width);
+                    let mut lines = String::new();
+                    for (position, entry) in entries.iter().enumerate() {
+                        let lead = if position == 0 { format!("-{after_dash}") } else { inner.clone() };
+                        lines.push_str(&format!("{indent}{lead}{entry}{eol}"));
+                    }
+                    lines
+                }
+                _ => format!("{indent}- {item}{eol}"),
+            };
+            let at = node_line_end(text, last);
+            let mut prefix = if !text[..at].ends_with('\n') { eol.to_string() } else { String::new() };
+            // Rows kept apart by blank lines get the same separation before the new row.
+            let chunks = block_chunks(text, items);
+            if chunks.len() >= 2 {
+                prefix.push_str(&text[chunks[0].1..chunks[1].0]);
+            }
+            splice(text, at, at, &format!("{prefix}{lines}"))
+        }
+        _ => {
+            return Err(EditError::NotFound {
+                path: path.to_string(),
+                reason: format!("`{path}` (line {}) is not a list", node.line),
+            })
+        }
+    };
+    must_parse(document, new_text, path, &value_text(value))
+}
+
+/// `{a: 1, b: [x]}` → `["a: 1", "b: [x]"]`, the entries of a one-line flow mapping as written.
+fn block_mapping_lines(item: &str) -> Option<Vec<String>> {
+    let node = yaml::parse(item, 0, 1).ok()??;
+    let NodeValue::Mapping { entries, flow: true } = &node.value else { return None };
+    Some(
+        entries
+            .iter()
+            .map(|(key, value)| format!("{}: {}", &item[key.start..key.end], &item[value.start..value.end]))
+            .collect(),
+    )
+}
+
+/// The list holding the item `path` names, and the item's position in it.
+fn locate_item<'a>(root: &'a Node, segments: &[Segment], path: &str) -> Result<(Located<'a>, usize), EditError> {
+    let (last, parent_segments) = segments
+        .split_last()
+        .ok_or_else(|| EditError::BadPath { path: path.to_string(), reason: "empty path".to_string() })?;
+    let parent = locate_existing(root, parent_segments, path)?;
+    let NodeValue::Sequence { items, .. } = &parent.node.value else {
+        return Err(EditError::NotFound {
+            path: path.to_string(),
+            reason: format!("`{}` (line {}) is not a list", render_segments(parent_segments), parent.node.line),
+        });
+    };
+    let index = match last {
+        Segment::Index(index) if *index < items.len() => *index,
+        Segment::Select { key, value } => items
+            .iter()
+            .position(|item| item.get(key).and_then(Node::as_str) == Some(value.as_str()))
+            .ok_or_else(|| EditError::NotFound {
+                path: path.to_string(),
+                reason: format!(
+                    "`{}` (line {}) has no item whose {key} is \"{value}\"",
+                    render_segments(parent_segments),
+                    parent.node.line
+                ),
+            })?,
+        Segment::Index(index) => {
+            return Err(EditError::NotFound {
+                path: path.to_string(),
+                reason: format!(
+                    "`{}` (line {}) has {} items, no item {index}",
+                    render_segments(parent_segments),
+                    parent.node.line,
+                    items.len()
+                ),
+            })
+        }
+        Segment::Key(_) => {
+            return Err(EditError::BadPath { path: path.to_string(), reason: "name a list item".to_string() })
+        }
+    };
+    Ok((parent, index))
+}
+
+/// Removes a list item or a mapping key with its value.
+pub fn remove(document: &Document, path: &str) -> Result<String, EditError> {
+    let root = editable_root(document)?;
+    let segments = parse_path(path)?;
+    let text = &document.text;
+    let new_text = if matches!(segments.last(), Some(Segment::Key(_))) {
+        remove_key(text, root, &segments, path)?
+    } else {
+        let (list, index) = locate_item(root, &segments, path)?;
+        let NodeValue::Sequence { items, flow } = &list.node.value else {
+            return Err(EditError::NotFound { path: path.to_string(), reason: "not a list".to_string() });
+        };
+        if *flow {
+            let (start, end) = flow_removal(items.iter().map(|item| (item.start, item.end)).collect(), index);
+            splice(text, start, end, "")
+        } else if items.len() == 1 {
+            // The last row: the list stays, empty, so the key keeps its type.
+            match list.key {
+                Some(key) => splice(text, key.end, list.node.end, ": []"),
+                None => {
+                    return Err(EditError::NotFound {
+                        path: path.to_string(),
+                        reason: format!("the list (line {}) has no key to keep empty", list.node.line),
+                    })
+                }
+            }
+        } else {
+            // The item and the separator after it; the last item takes the one before it.
+            let chunks = block_chunks(text, items);
+            let (start, end) = match chunks.get(index + 1) {
+                Some(next) => (chunks[index].0, next.0),
+                None => (chunks[index - 1].1, chunks[index].1),
+            };
+            splice(text, start, end, "")
+        }
+    };
+    must_parse(document, new_text, path, "")
+}
+
+/// The bytes to cut from a flow collection to drop element `index` and one separator.
+fn flow_removal(spans: Vec<(usize, usize)>, index: usize) -> (usize, usize) {
+    let (start, end) = spans[index];
+    match (spans.get(index + 1), index.checked_sub(1).and_then(|before| spans.get(before))) {
+        (Some(next), _) => (start, next.0),
+        (None, Some(previous)) => (previous.1, end),
+        (None, None) => (start, end),
+    }
+}
+
+fn remove_key(text: &str, root: &Node, segments: &[Segment], path: &str) -> Result<String, EditError> {
+    let Some((Segment::Key(key), parent_segments)) = segments.split_last() else {
+        return Err(EditError::BadPath { path: path.to_string(), reason: "name a key".to_string() });
+    };
+    let parent = locate_existing(root, parent_segments, path)?;
+    let NodeValue::Mapping { entries, flow } = &parent.node.value else {
+        return Err(EditError::NotFound {
+            path: path.to_string(),
+            reason: format!("`{}` (line {}) is not a mapping", render_segments(parent_segments), parent.node.line),
+        });
+    };
+    let Some(index) = entries.iter().position(|(entry_key, _)| entry_key.as_str() == Some(key.as_str())) else {
+        return Err(EditError::NotFound { path: path.to_string(), reason: format!("`{path}` does not exist") });
+    };
+    let (key_node, value_node) = &entries[index];
+    if *flow {
+        let spans = entries.iter().map(|(key, value)| (key.start, value.end)).collect();
+        let (start, end) = flow_removal(spans, index);
+        return Ok(splice(text, start, end, ""));
+    }
+    let is_root = std::ptr::eq(parent.node, root);
+    if entries.len() == 1 && !is_root {
+        // The only key of a nested mapping: the mapping stays, empty.
+        return Ok(match parent.key {
+            Some(parent_key) => splice(text, parent_key.end, parent.node.end, ": {}"),
+            None => splice(text, key_node.start, value_node.end, "{}"),
+        });
+    }
+    let line_start = line_start_before(text, key_node.start);
+    let starts_item_line = text[line_start..key_node.start].trim_start().starts_with('-');
+    if starts_item_line && index == 0 {
+        // `- id: x` followed by `  metric: y`: the next key moves up behind the dash.
+        return Ok(splice(text, key_node.start, entries[1].0.start, ""));
+    }
+    Ok(splice(text, line_start, node_line_end(text, value_node), ""))
+}
+
+/// Moves the list item `path` names to position `to`.
+pub fn move_item(document: &Document, path: &str, to: usize) -> Result<String, EditError> {
+    let root = editable_root(document)?;
+    let segments = parse_path(path)?;
+    let text = &document.text;
+    let (list, from) = locate_item(root, &segments, path)?;
+    let NodeValue::Sequence { items, flow } = &list.node.value else {
+        return Err(EditError::NotFound { path: path.to_string(), reason: "not a list".to_string() });
+    };
+    if to >= items.len() {
+        return Err(EditError::NotFound {
+            path: path.to_string(),
+            reason: format!("the list (line {}) has {} items, no position {to}", list.node.line, items.len()),
+        });
+    }
+    if to == from {
+        return Ok(text.clone());
+    }
+    let spans: Vec<(usize, usize)> =
+        if *flow { items.iter().map(|item| (item.start, item.end)).collect() } else { block_chunks(text, items) };
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    let moved = order.remove(from);
+    order.insert(to, moved);
+    // Each slot receives the text of the item that now belongs there; what lies between slots
+    // (flow separators) stays.
+    let region_start = spans[0].0;
+    let region_end = spans[spans.len() - 1].1;
+    let mut region = String::with_capacity(region_end - region_start);
+    for (slot, source) in order.iter().enumerate() {
+        let slot_end = spans[slot].1;
+        let (source_start, source_end) = spans[*source];
+        let mut piece = &text[source_start..source_end];
+        let trailing;
+        if !*flow && !piece.ends_with('\n') {
+            // Only the file's last item can lack a line end; give it one when it moves up.
+            trailing = format!("{piece}\n");
+            piece = &trailing;
+        }
+        region.push_str(piece);
+        if let Some(next) = spans.get(slot + 1) {
+            region.push_str(&text[slot_end..next.0]);
+        }
+    }
+    must_parse(document, splice(text, region_start, region_end, &region), path, "")
 }
