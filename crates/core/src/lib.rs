@@ -1,6 +1,7 @@
 //! seam-core: everything Seam knows about documents, the project folder and the local store.
 //! No Tauri and no IPC serialization here: the CLI and the desktop shell are thin layers over it.
 
+pub mod dataset;
 pub mod document;
 pub mod example;
 pub mod lint;

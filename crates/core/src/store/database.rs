@@ -300,7 +300,7 @@ fn u64_from_sql(value: i64) -> u64 {
     u64::try_from(value).unwrap_or(0)
 }
 
-fn unix_time_ms() -> i64 {
+pub(super) fn unix_time_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX))

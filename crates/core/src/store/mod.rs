@@ -6,6 +6,7 @@ mod database;
 mod location;
 pub mod migrations;
 mod search;
+mod validations;
 
 #[cfg(test)]
 mod tests;
@@ -16,6 +17,7 @@ pub use database::Store;
 pub use location::DATA_DIR_ENV;
 pub use migrations::MIGRATIONS;
 pub use search::{SNIPPET_MATCH_END, SNIPPET_MATCH_START};
+pub use validations::StoredValidation;
 
 /// One document as the indexer hands it to the store. Plain data; the store never parses files.
 #[derive(Debug, Clone, PartialEq)]
