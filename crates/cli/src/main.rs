@@ -136,6 +136,9 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Dataset notes against data files: infer a schema, store a profile, validate, measure drift.
+    #[command(subcommand)]
+    Dataset(DatasetCommand),
     /// Check every document: syntax, required keys, value shapes, links, duplicate ids.
     Lint {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -145,6 +148,56 @@ enum Command {
         json: bool,
     },
 }
+
+#[derive(Subcommand)]
+enum DatasetCommand {
+    /// Print a `schema:` block for a dataset note inferred from DATAFILE (.csv, .tsv, .jsonl, .parquet).
+    Infer {
+        datafile: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Store DATAFILE's profile (statistics, histograms) next to the note as its documented distribution.
+    Profile {
+        id: String,
+        datafile: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check DATAFILE against the note's schema and checks. Exit 1 when a check fails, 2 when the
+    /// file cannot be read to its end.
+    Validate {
+        id: String,
+        datafile: PathBuf,
+        /// Failing samples shown per check.
+        #[arg(long, default_value_t = 5)]
+        samples: usize,
+        /// Worker threads (default: one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare DATAFILE with the note's documented profile (PSI, KS). Exit 1 when a column drifted.
+    Drift {
+        id: String,
+        datafile: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// The data file could not be read to its end (exit 2); the report was printed.
+#[derive(Debug)]
+struct Unreadable;
+
+impl std::fmt::Display for Unreadable {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("data file unreadable")
+    }
+}
+
+impl std::error::Error for Unreadable {}
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
@@ -177,6 +230,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.is::<ChecksFailed>() => ExitCode::from(1),
+        Err(error) if error.is::<Unreadable>() => ExitCode::from(2),
         Err(error) => {
             eprintln!("seam: {error:#}");
             ExitCode::from(2)
@@ -550,12 +604,92 @@ fn run(cli: Cli) -> Result<()> {
             println!("{rel_path}: restored {rev} as a new save");
             Ok(())
         }
+        Command::Dataset(command) => run_dataset(&cli, command),
         Command::Lint { format, json } => {
             let project = Project::discover(&start_dir(&cli))?;
             let report = seam_core::lint::lint(&project);
             let format = if *json { Format::Json } else { *format };
             print_lint(&project, &report, format)?;
             if report.error_count() > 0 {
+                return Err(ChecksFailed.into());
+            }
+            Ok(())
+        }
+    }
+}
+
+fn run_dataset(cli: &Cli, command: &DatasetCommand) -> Result<()> {
+    use seam_core::dataset::{self, drift, infer, profile, validate};
+    match command {
+        DatasetCommand::Infer { datafile, json } => {
+            let schema = infer::infer(datafile)?;
+            if *json {
+                return print_json(&serde_json::to_value(&schema)?);
+            }
+            if schema.malformed_rows > 0 {
+                eprintln!(
+                    "warning: {} rows could not be split into the columns and were left out (see `seam dataset validate`)",
+                    schema.malformed_rows
+                );
+            }
+            print!("{}", schema.schema_yaml);
+            eprintln!("{} rows of {} ({})", schema.rows, schema.data_file, schema.format);
+            Ok(())
+        }
+        DatasetCommand::Profile { id, datafile, json } => {
+            let (project, _store, rel_path) = open_document(cli, id)?;
+            let (_, note) = dataset::read_note(&project, &rel_path)?;
+            let taken = profile::profile(datafile, Some(&note))?;
+            let written = dataset::store_profile(&project, &rel_path, &taken)?;
+            if *json {
+                return print_json(&json!({"path": written, "profile": serde_json::to_value(&taken)?}));
+            }
+            println!(
+                "{written}: profile of {} ({} rows, {} columns)",
+                taken.data_file,
+                taken.rows,
+                taken.columns.len()
+            );
+            Ok(())
+        }
+        DatasetCommand::Validate { id, datafile, samples, threads, json } => {
+            let (project, mut store, rel_path) = open_document(cli, id)?;
+            let (_, note) = dataset::read_note(&project, &rel_path)?;
+            let options = validate::ValidateOptions { samples: *samples, threads: *threads, ..Default::default() };
+            let report = validate::validate(&note, datafile, &options)?;
+            store.record_validation(&rel_path, &report)?;
+            if *json {
+                print_json(&serde_json::to_value(&report)?)?;
+            } else {
+                print!("{}", report.to_text());
+            }
+            if !report.complete {
+                return Err(Unreadable.into());
+            }
+            if !report.passed {
+                return Err(ChecksFailed.into());
+            }
+            Ok(())
+        }
+        DatasetCommand::Drift { id, datafile, json } => {
+            let (project, _store, rel_path) = open_document(cli, id)?;
+            let (_, note) = dataset::read_note(&project, &rel_path)?;
+            let reference = dataset::load_profile(&project, &rel_path)?.ok_or_else(|| {
+                anyhow!(
+                    "{rel_path} has no documented profile ({}); take one with `seam dataset profile {id} FILE`",
+                    dataset::profile_rel_path(&rel_path)
+                )
+            })?;
+            let report = drift::drift(&reference, datafile, drift::Thresholds::of(&note));
+            if *json {
+                print_json(&serde_json::to_value(&report)?)?;
+            } else {
+                print!("{}", report.to_text());
+            }
+            if !report.complete {
+                return Err(Unreadable.into());
+            }
+            if report.drifted {
                 return Err(ChecksFailed.into());
             }
             Ok(())

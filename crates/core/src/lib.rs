@@ -2,6 +2,7 @@
 //! No Tauri and no IPC serialization here: the CLI and the desktop shell are thin layers over it.
 
 pub mod copies;
+pub mod dataset;
 pub mod datasheet;
 pub mod document;
 pub mod example;

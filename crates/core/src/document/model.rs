@@ -360,6 +360,28 @@ pub struct Column {
     pub pattern: Option<String>,
     pub label: Option<bool>,
     pub description: Option<String>,
+    /// Largest share of empty values this column may have (0..1); overrides `checks.max_null_fraction`.
+    pub max_null_fraction: Option<f64>,
+    /// Review state of this column's definition.
+    pub state: Option<ItemState>,
+}
+
+/// Dataset-level checks `seam dataset validate` runs besides the per-column ones.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct DatasetChecks {
+    /// `[min, max]` number of data rows; either end may be null.
+    pub rows: Option<Range>,
+    /// Largest share of empty values any column may have (0..1), unless the column states its own.
+    pub max_null_fraction: Option<f64>,
+    /// `false`: no two rows may be identical.
+    pub duplicate_rows: Option<bool>,
+}
+
+/// When `seam dataset drift` flags a column: PSI above `psi`, or KS statistic above `ks`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct DriftThresholds {
+    pub psi: Option<f64>,
+    pub ks: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -388,6 +410,7 @@ pub struct Drift {
     pub semantics: Option<String>,
     pub distribution: Option<String>,
     pub refresh: Option<String>,
+    pub thresholds: Option<DriftThresholds>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -401,6 +424,7 @@ pub struct Dataset {
     pub collection: Option<Collection>,
     #[serde(default)]
     pub schema: Vec<Column>,
+    pub checks: Option<DatasetChecks>,
     pub quality: Option<Quality_>,
     pub annotation: Option<Annotation>,
     #[serde(default)]

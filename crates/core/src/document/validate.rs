@@ -173,10 +173,15 @@ fn prune(value: &mut Value, pointer: &str) {
     }
 }
 
+/// Removes pruned (null) items from lists, so the rest of a list still reads. Pairs of scalars
+/// keep their nulls: there a null is an open end (`range: [0, null]`, `period: [2024-01-01, null]`).
 fn drop_nulls_in_lists(value: &mut Value) {
     match value {
         Value::Array(items) => {
-            items.retain(|item| !item.is_null());
+            let pair = items.len() == 2 && items.iter().all(|item| !item.is_array() && !item.is_object());
+            if !pair {
+                items.retain(|item| !item.is_null());
+            }
             items.iter_mut().for_each(drop_nulls_in_lists);
         }
         Value::Object(map) => map.values_mut().for_each(drop_nulls_in_lists),

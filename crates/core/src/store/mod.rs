@@ -7,6 +7,7 @@ mod history;
 mod location;
 pub mod migrations;
 mod search;
+mod validations;
 
 #[cfg(test)]
 mod tests;
@@ -18,6 +19,7 @@ pub use history::{HistoryStats, Pruned, ORIGIN_CONFLICT_COPY, RETENTION_DAYS};
 pub use location::DATA_DIR_ENV;
 pub use migrations::MIGRATIONS;
 pub use search::{SNIPPET_MATCH_END, SNIPPET_MATCH_START};
+pub use validations::StoredValidation;
 
 /// One document as the indexer hands it to the store. Plain data; the store never parses files.
 #[derive(Debug, Clone, PartialEq)]
