@@ -15,6 +15,8 @@ fn main() {
         "project_issues",
         "conflict_sides",
         "save_resolved",
+        "dashboard",
+        "import_metrics",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(error) = tauri_build::try_build(attributes) {

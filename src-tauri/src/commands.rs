@@ -11,8 +11,8 @@ use seam_core::project::{self, SaveRequest as CoreSaveRequest};
 use seam_core::store::ListFilter;
 
 use crate::dto::{
-    ConflictSides, DocumentSummary, DocumentView, ErrorDto, IssueDto, ProjectInfo, RecentProject, SaveRequest,
-    SearchHit,
+    ConflictSides, Dashboard, DocumentSummary, DocumentView, ErrorDto, IssueDto, MetricsImportRequest,
+    MetricsImportResult, ProjectInfo, RecentProject, SaveRequest, SearchHit,
 };
 use crate::state::{OpenProject, Recents, Workspace};
 
@@ -234,4 +234,44 @@ pub fn render_markdown(text: String) -> String {
 pub async fn project_issues(workspace: State<'_, Workspace>) -> Result<Vec<IssueDto>, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || Ok(seam_core::lint::lint(&open.project).issues.iter().map(IssueDto::from).collect())).await
+}
+
+#[tauri::command]
+pub async fn dashboard(workspace: State<'_, Workspace>) -> Result<Dashboard, ErrorDto> {
+    let open = workspace.current()?;
+    blocking(move || {
+        let today = seam_core::metrics::date::today();
+        let overview = seam_core::metrics::overview(&open.project, &mut open.store(), today)?;
+        Ok(Dashboard::new(seam_core::metrics::date::format_day(today), &overview))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn import_metrics(
+    request: MetricsImportRequest,
+    workspace: State<'_, Workspace>,
+) -> Result<MetricsImportResult, ErrorDto> {
+    let open = workspace.current()?;
+    blocking(move || {
+        let format = match request.format.as_deref() {
+            None | Some("") => None,
+            Some(text) => Some(
+                seam_core::metrics::InputFormat::parse(text)
+                    .ok_or_else(|| ErrorDto::new("invalid", format!("unknown metrics format `{text}`")))?,
+            ),
+        };
+        let (text, source) = seam_core::metrics::read_metrics_file(&open.project, &PathBuf::from(&request.path))?;
+        let options = seam_core::metrics::ImportOptions { format, map: request.map, at: None };
+        let report =
+            seam_core::metrics::import(&open.project, &mut open.store(), &request.rel_path, &source, &text, &options)?;
+        Ok(MetricsImportResult {
+            run_path: report.run_path,
+            format: report.format.as_str().to_string(),
+            updated: report.updated,
+            kept_newer: report.kept_newer,
+            unmapped: report.unmapped.into_iter().map(|point| point.name).collect(),
+        })
+    })
+    .await
 }

@@ -43,6 +43,8 @@ pub fn run() {
             commands::project_issues,
             commands::conflict_sides,
             commands::save_resolved,
+            commands::dashboard,
+            commands::import_metrics,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

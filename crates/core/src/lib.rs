@@ -1,9 +1,11 @@
 //! seam-core: everything Seam knows about documents, the project folder and the local store.
 //! No Tauri and no IPC serialization here: the CLI and the desktop shell are thin layers over it.
 
+pub mod check;
 pub mod document;
 pub mod example;
 pub mod lint;
+pub mod metrics;
 pub mod project;
 pub mod render;
 pub mod store;

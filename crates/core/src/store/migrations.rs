@@ -3,7 +3,7 @@
 
 use rusqlite_migration::{Migrations, M};
 
-const MIGRATION_STEPS: &[M<'_>] = &[M::up(include_str!("schema_v1.sql"))];
+const MIGRATION_STEPS: &[M<'_>] = &[M::up(include_str!("schema_v1.sql")), M::up(include_str!("schema_v2_metrics.sql"))];
 
 pub const MIGRATIONS: Migrations<'_> = Migrations::from_slice(MIGRATION_STEPS);
 

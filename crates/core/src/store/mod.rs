@@ -4,6 +4,7 @@
 
 mod database;
 mod location;
+mod metrics;
 pub mod migrations;
 mod search;
 
