@@ -118,7 +118,7 @@ fn import_cases() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-fn optional<'a>(text: &'a str) -> Option<&'a str> {
+fn optional(text: &str) -> Option<&str> {
     (text != "-").then_some(text)
 }
 

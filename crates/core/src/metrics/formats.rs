@@ -384,7 +384,7 @@ fn mlflow(file_name: &str, loaded: &Loaded) -> Result<ParsedMetrics, MetricsErro
     let run_at = ["end_time", "start_time"]
         .iter()
         .find_map(|key| info.and_then(|info| info.get(*key)).and_then(mlflow_time))
-        .map(|ms| date::day_of_unix_ms(ms));
+        .map(date::day_of_unix_ms);
     let metrics_pointer = format!("{base}/data/metrics");
     let Some(metrics) = run.get("data").and_then(|data| data.get("metrics")) else {
         return Err(MetricsError::input(
