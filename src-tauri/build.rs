@@ -18,6 +18,8 @@ fn main() {
         "backlinks",
         "create_document",
         "datasheet",
+        "dashboard",
+        "import_metrics",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(error) = tauri_build::try_build(attributes) {

@@ -10,8 +10,9 @@ use seam_core::project::{self, SaveRequest as CoreSaveRequest};
 use seam_core::store::ListFilter;
 
 use crate::dto::{
-    ConflictSides, Datasheet, DocumentSummary, DocumentView, ErrorDto, FieldEdit, IssueDto, ProjectInfo, RecentProject,
-    SaveRequest, SearchFilter, SearchHit, SectionAnswer,
+    ConflictSides, Dashboard, Datasheet, DocumentSummary, DocumentView, ErrorDto, FieldEdit, IssueDto,
+    MetricsImportRequest, MetricsImportResult, ProjectInfo, RecentProject, SaveRequest, SearchFilter, SearchHit,
+    SectionAnswer,
 };
 use crate::state::{OpenProject, Recents, Workspace};
 
@@ -255,6 +256,46 @@ pub async fn create_document(kind: String, title: String, workspace: State<'_, W
         // Index now, so the list, search and links see the new document before the watcher does.
         project::index(&open.project, &mut open.store())?;
         Ok(rel_path)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn dashboard(workspace: State<'_, Workspace>) -> Result<Dashboard, ErrorDto> {
+    let open = workspace.current()?;
+    blocking(move || {
+        let today = seam_core::metrics::date::today();
+        let overview = seam_core::metrics::overview(&open.project, &mut open.store(), today)?;
+        Ok(Dashboard::new(seam_core::metrics::date::format_day(today), &overview))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn import_metrics(
+    request: MetricsImportRequest,
+    workspace: State<'_, Workspace>,
+) -> Result<MetricsImportResult, ErrorDto> {
+    let open = workspace.current()?;
+    blocking(move || {
+        let format = match request.format.as_deref() {
+            None | Some("") => None,
+            Some(text) => Some(
+                seam_core::metrics::InputFormat::parse(text)
+                    .ok_or_else(|| ErrorDto::new("invalid", format!("unknown metrics format `{text}`")))?,
+            ),
+        };
+        let (text, source) = seam_core::metrics::read_metrics_file(&open.project, &PathBuf::from(&request.path))?;
+        let options = seam_core::metrics::ImportOptions { format, map: request.map, at: None };
+        let report =
+            seam_core::metrics::import(&open.project, &mut open.store(), &request.rel_path, &source, &text, &options)?;
+        Ok(MetricsImportResult {
+            run_path: report.run_path,
+            format: report.format.as_str().to_string(),
+            updated: report.updated,
+            kept_newer: report.kept_newer,
+            unmapped: report.unmapped.into_iter().map(|point| point.name).collect(),
+        })
     })
     .await
 }

@@ -384,3 +384,306 @@ pub struct SectionAnswer {
     pub key: String,
     pub text: String,
 }
+
+// ---------------------------------------------------------------- dashboard
+
+impl From<seam_core::metrics::MetricsError> for ErrorDto {
+    fn from(error: seam_core::metrics::MetricsError) -> ErrorDto {
+        use seam_core::metrics::MetricsError;
+        match error {
+            MetricsError::Project(error) => error.into(),
+            MetricsError::Store(error) => error.into(),
+            error @ (MetricsError::Input { .. } | MetricsError::Usage(_)) => {
+                ErrorDto::new("invalid", error.to_string())
+            }
+        }
+    }
+}
+
+fn small(count: usize) -> u32 {
+    u32::try_from(count).unwrap_or(u32::MAX)
+}
+
+fn days(count: i64) -> i32 {
+    i32::try_from(count).unwrap_or(i32::MAX)
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SeriesPoint {
+    pub value: f64,
+    /// `YYYY-MM-DD`.
+    pub at: String,
+    /// The name in the source file.
+    pub name: String,
+    pub source: String,
+    /// The run file under `metrics/`, null for the sheet's own `measured` value.
+    pub run: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Measured {
+    pub value: f64,
+    pub at: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RowReport {
+    pub id: String,
+    pub metric: String,
+    pub slice: Option<String>,
+    pub quality: Option<String>,
+    /// `>=`, `<=`, `==`, `between`.
+    pub op: Option<String>,
+    /// One number, or `[low, high]` for `between`.
+    pub target: Option<Vec<f64>>,
+    pub threshold: Option<Vec<f64>>,
+    pub tolerance: Option<f64>,
+    pub unit: Option<String>,
+    pub state: Option<String>,
+    /// `pass`, `warn`, `fail`, `missing`.
+    pub status: String,
+    pub message: String,
+    pub line: Option<u32>,
+    pub measured: Option<Measured>,
+    /// Oldest first.
+    pub series: Vec<SeriesPoint>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Checkpoint {
+    pub date: Option<String>,
+    pub criterion: Option<String>,
+    /// `upcoming`, `due`, `passed`, `missed`.
+    pub status: String,
+    pub evidence: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Timebox {
+    pub started: String,
+    pub ends: String,
+    pub weeks: f64,
+    pub total_days: i32,
+    pub elapsed_days: i32,
+    pub remaining_days: i32,
+    pub expired: bool,
+    pub fallback: Option<String>,
+    pub checkpoints: Vec<Checkpoint>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BudgetLine {
+    /// `training.max_hours`, `training.max_cost_usd`, `inference.latency_p95_ms`, `inference.cost_per_1k_usd`.
+    pub budget: String,
+    pub limit: f64,
+    pub unit: String,
+    pub measured: Option<f64>,
+    pub requirement: Option<String>,
+    /// `pass`, `fail`, `missing`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusCounts {
+    pub pass: u32,
+    pub warn: u32,
+    pub fail: u32,
+    pub missing: u32,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SheetReport {
+    pub id: String,
+    pub rel_path: String,
+    pub title: String,
+    pub component: Option<String>,
+    pub counts: StatusCounts,
+    pub rows: Vec<RowReport>,
+    pub timebox: Option<Timebox>,
+    pub budgets: Vec<BudgetLine>,
+}
+
+impl From<&seam_core::metrics::SheetReport> for SheetReport {
+    fn from(report: &seam_core::metrics::SheetReport) -> SheetReport {
+        use seam_core::metrics::RowStatus;
+        SheetReport {
+            id: report.id.clone(),
+            rel_path: report.rel_path.clone(),
+            title: report.title.clone(),
+            component: report.component.clone(),
+            counts: StatusCounts {
+                pass: small(report.count(RowStatus::Pass)),
+                warn: small(report.count(RowStatus::Warn)),
+                fail: small(report.count(RowStatus::Fail)),
+                missing: small(report.count(RowStatus::Missing)),
+            },
+            rows: report
+                .rows
+                .iter()
+                .map(|row| RowReport {
+                    id: row.id.clone(),
+                    metric: row.metric.clone(),
+                    slice: row.slice.clone(),
+                    quality: row.quality.clone(),
+                    op: row.op.clone(),
+                    target: row.target.clone(),
+                    threshold: row.threshold.clone(),
+                    tolerance: row.tolerance,
+                    unit: row.unit.clone(),
+                    state: row.state.clone(),
+                    status: row.status.as_str().to_string(),
+                    message: row.message.clone(),
+                    line: row.line.and_then(|line| u32::try_from(line).ok()),
+                    measured: row.measured.as_ref().map(|measured| Measured {
+                        value: measured.value,
+                        at: measured.at.clone(),
+                        source: measured.source.clone(),
+                    }),
+                    series: row
+                        .series
+                        .iter()
+                        .map(|point| SeriesPoint {
+                            value: point.value,
+                            at: point.at.clone(),
+                            name: point.name.clone(),
+                            source: point.source.clone(),
+                            run: point.run.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            timebox: report.timebox.as_ref().map(|timebox| Timebox {
+                started: timebox.started.clone(),
+                ends: timebox.ends.clone(),
+                weeks: timebox.weeks,
+                total_days: days(timebox.total_days),
+                elapsed_days: days(timebox.elapsed_days),
+                remaining_days: days(timebox.remaining_days),
+                expired: timebox.expired,
+                fallback: timebox.fallback.clone(),
+                checkpoints: timebox
+                    .checkpoints
+                    .iter()
+                    .map(|checkpoint| Checkpoint {
+                        date: checkpoint.date.clone(),
+                        criterion: checkpoint.criterion.clone(),
+                        status: checkpoint.status.as_str().to_string(),
+                        evidence: checkpoint.evidence.clone(),
+                    })
+                    .collect(),
+            }),
+            budgets: report
+                .budgets
+                .iter()
+                .map(|line| BudgetLine {
+                    budget: line.budget.to_string(),
+                    limit: line.limit,
+                    unit: line.unit.to_string(),
+                    measured: line.measured,
+                    requirement: line.requirement.clone(),
+                    status: line.status.as_str().to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphNode {
+    /// `component:<name>`, or a contract's or dataset's document id.
+    pub key: String,
+    /// `component`, `contract`, `dataset`.
+    pub kind: String,
+    pub label: String,
+    /// Documents: their status; components: the worst verdict of their sheet's rows.
+    pub status: Option<String>,
+    pub open_issues: u32,
+    pub rel_path: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct GraphEdge {
+    pub from: String,
+    pub to: String,
+    /// `provides`, `consumes`, `uses`.
+    pub relation: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Dashboard {
+    /// The day the time-boxes were judged on (`YYYY-MM-DD`).
+    pub today: String,
+    pub sheets: Vec<SheetReport>,
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+}
+
+impl Dashboard {
+    pub fn new(today: String, overview: &seam_core::metrics::Overview) -> Dashboard {
+        Dashboard {
+            today,
+            sheets: overview.sheets.iter().map(SheetReport::from).collect(),
+            nodes: overview
+                .graph
+                .nodes
+                .iter()
+                .map(|node| GraphNode {
+                    key: node.key.clone(),
+                    kind: node.kind.as_str().to_string(),
+                    label: node.label.clone(),
+                    status: node.status.clone(),
+                    open_issues: small(node.open_issues),
+                    rel_path: node.rel_path.clone(),
+                })
+                .collect(),
+            edges: overview
+                .graph
+                .edges
+                .iter()
+                .map(|edge| GraphEdge {
+                    from: edge.from.clone(),
+                    to: edge.to.clone(),
+                    relation: edge.relation.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricsImportRequest {
+    /// The requirement sheet to import into.
+    pub rel_path: String,
+    /// The metrics file: chosen in a dialog, dropped on the window, or typed.
+    pub path: String,
+    /// `NAME=metric[@slice]` or `NAME=row-id`.
+    pub map: Vec<String>,
+    /// `json`, `yaml`, `csv`, `mlflow`, `hf-model-index`, `eval-results`; null to detect.
+    pub format: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MetricsImportResult {
+    pub run_path: String,
+    pub format: String,
+    /// Rows whose `measured` was written.
+    pub updated: Vec<String>,
+    /// Rows that already held a newer measurement.
+    pub kept_newer: Vec<String>,
+    /// Names in the file that measure no row.
+    pub unmapped: Vec<String>,
+}

@@ -51,6 +51,8 @@ pub fn run() {
             commands::backlinks,
             commands::create_document,
             commands::datasheet,
+            commands::dashboard,
+            commands::import_metrics,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

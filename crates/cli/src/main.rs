@@ -8,6 +8,7 @@ use anyhow::{anyhow, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
+use seam_core::check::Finding;
 use seam_core::document::edit::{Edit, NewValue};
 use seam_core::document::{Issue, Severity};
 use seam_core::history;
@@ -15,6 +16,9 @@ use seam_core::lint::LintReport;
 use seam_core::project::{self, Project, SaveRequest};
 use seam_core::store::{ListFilter, SearchFilter, Store};
 use seam_core::sync::{ChangeKind, WatchMode};
+
+mod metrics_cli;
+mod report;
 
 #[derive(Parser)]
 #[command(
@@ -139,6 +143,14 @@ enum Command {
     /// Dataset notes against data files: infer a schema, store a profile, validate, measure drift.
     #[command(subcommand)]
     Dataset(DatasetCommand),
+    /// Import evaluation results and show requirement rows against their measurements.
+    Metrics {
+        #[command(subcommand)]
+        command: metrics_cli::MetricsCommand,
+    },
+    /// Check requirement rows against measured values (the sheets' own, or those of --metrics
+    /// FILE), budgets and the research time-box.
+    Check(metrics_cli::CheckArgs),
     /// Check every document: syntax, required keys, value shapes, links, duplicate ids.
     Lint {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -200,7 +212,7 @@ impl std::fmt::Display for Unreadable {
 impl std::error::Error for Unreadable {}
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum Format {
+pub(crate) enum Format {
     Text,
     Json,
     Junit,
@@ -209,7 +221,7 @@ enum Format {
 
 /// Failures that mean "checks failed" (exit 1) rather than bad usage (exit 2).
 #[derive(Debug)]
-struct ChecksFailed;
+pub(crate) struct ChecksFailed;
 
 impl std::fmt::Display for ChecksFailed {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -256,7 +268,7 @@ fn open_document(cli: &Cli, id: &str) -> Result<(Project, Store, String)> {
     Ok((project, store, rel_path))
 }
 
-fn print_json(value: &Value) -> Result<()> {
+pub(crate) fn print_json(value: &Value) -> Result<()> {
     println!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
@@ -605,6 +617,8 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Dataset(command) => run_dataset(&cli, command),
+        Command::Metrics { command } => metrics_cli::run_metrics(&start_dir(&cli), command),
+        Command::Check(args) => metrics_cli::run_check(&start_dir(&cli), args),
         Command::Lint { format, json } => {
             let project = Project::discover(&start_dir(&cli))?;
             let report = seam_core::lint::lint(&project);
@@ -720,7 +734,7 @@ fn plain_snippet(snippet: &str) -> String {
 }
 
 /// A document given by id, or by its path relative to the project root.
-fn resolve_id(project: &Project, store: &Store, id: &str) -> Result<String> {
+pub(crate) fn resolve_id(project: &Project, store: &Store, id: &str) -> Result<String> {
     let rows = store.document_by_id(id)?;
     match rows.len() {
         1 => Ok(rows[0].rel_path.clone()),
@@ -736,10 +750,6 @@ fn resolve_id(project: &Project, store: &Store, id: &str) -> Result<String> {
             rows.iter().map(|row| row.rel_path.as_str()).collect::<Vec<_>>().join(", ")
         )),
     }
-}
-
-fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<()> {
@@ -764,67 +774,18 @@ fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<
             "issues": report.issues.iter().map(issue_json).collect::<Vec<_>>(),
         }))?,
         Format::Junit => {
-            let mut by_file: std::collections::BTreeMap<&str, Vec<&Issue>> = std::collections::BTreeMap::new();
-            for issue in &report.issues {
-                by_file.entry(issue.rel_path.as_str()).or_default().push(issue);
+            let mut by_file: std::collections::BTreeMap<&str, Vec<&Finding>> = std::collections::BTreeMap::new();
+            let findings: Vec<Finding> = report.issues.iter().map(Finding::from_issue).collect();
+            for finding in &findings {
+                by_file.entry(finding.rel_path.as_str()).or_default().push(finding);
             }
-            println!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
-            println!(
-                "<testsuites name=\"seam lint\" tests=\"{}\" failures=\"{}\">",
-                by_file.len().max(1),
-                report.error_count()
-            );
-            println!(
-                "  <testsuite name=\"seam lint\" tests=\"{}\" failures=\"{}\">",
-                by_file.len().max(1),
-                report.error_count()
-            );
-            if by_file.is_empty() {
-                println!("    <testcase name=\"project\" classname=\"seam.lint\"/>");
-            }
-            for (file, issues) in by_file {
-                println!("    <testcase name=\"{}\" classname=\"seam.lint\">", xml_escape(file));
-                for issue in issues.iter().filter(|issue| issue.severity == Severity::Error) {
-                    println!(
-                        "      <failure type=\"{}\" message=\"{}\">{}</failure>",
-                        issue.code,
-                        xml_escape(&issue.message),
-                        xml_escape(&issue.display())
-                    );
-                }
-                println!("    </testcase>");
-            }
-            println!("  </testsuite>");
-            println!("</testsuites>");
+            let cases: Vec<(String, Vec<&Finding>)> =
+                by_file.into_iter().map(|(file, findings)| (file.to_string(), findings)).collect();
+            print!("{}", report::junit("seam lint", "seam.lint", &cases));
         }
         Format::Sarif => {
-            let mut rules: Vec<&str> = report.issues.iter().map(|issue| issue.code).collect();
-            rules.sort_unstable();
-            rules.dedup();
-            print_json(&json!({
-                "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-                "version": "2.1.0",
-                "runs": [{
-                    "tool": {"driver": {
-                        "name": "seam",
-                        "version": env!("CARGO_PKG_VERSION"),
-                        "rules": rules.iter().map(|rule| json!({"id": rule})).collect::<Vec<_>>(),
-                    }},
-                    "results": report.issues.iter().map(|issue| {
-                        let mut region = json!({});
-                        if let Some(line) = issue.line { region = json!({"startLine": line}); }
-                        json!({
-                            "ruleId": issue.code,
-                            "level": if issue.severity == Severity::Error { "error" } else { "warning" },
-                            "message": {"text": issue.message},
-                            "locations": [{"physicalLocation": {
-                                "artifactLocation": {"uri": issue.rel_path},
-                                "region": region,
-                            }}],
-                        })
-                    }).collect::<Vec<_>>(),
-                }],
-            }))?;
+            let findings: Vec<Finding> = report.issues.iter().map(Finding::from_issue).collect();
+            print_json(&report::sarif(&findings))?;
         }
     }
     Ok(())

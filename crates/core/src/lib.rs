@@ -4,10 +4,12 @@
 pub mod copies;
 pub mod dataset;
 pub mod datasheet;
+pub mod check;
 pub mod document;
 pub mod example;
 pub mod history;
 pub mod lint;
+pub mod metrics;
 pub mod project;
 pub mod render;
 pub mod store;

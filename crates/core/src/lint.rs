@@ -1,6 +1,6 @@
 //! Project-wide checks: every file's own issues (syntax, required keys, value shapes) plus what
 //! only the whole project shows: duplicate ids, links to ids that do not exist, comments on
-//! documents that do not exist.
+//! documents that do not exist; and the metrics run files under `metrics/`.
 
 use std::collections::BTreeMap;
 
@@ -44,6 +44,9 @@ pub fn lint(project: &Project) -> LintReport {
         })
         .collect();
     let mut report = lint_documents(&documents, &comments);
+    let ids: std::collections::HashSet<&str> =
+        documents.iter().filter(|document| document.kind.is_some()).map(|document| document.id.as_str()).collect();
+    report.issues.extend(crate::metrics::runs::lint_runs(project, |id| ids.contains(id)));
     for (copy, original) in project.conflict_copies() {
         report.issues.push(Issue::error(
             &original,

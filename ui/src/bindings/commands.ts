@@ -2,9 +2,12 @@
 import { invoke } from "@tauri-apps/api/core";
 import type { ConflictSides } from "./ConflictSides";
 import type { Datasheet } from "./Datasheet";
+import type { Dashboard } from "./Dashboard";
 import type { DocumentSummary } from "./DocumentSummary";
 import type { DocumentView } from "./DocumentView";
 import type { Issue } from "./Issue";
+import type { MetricsImportRequest } from "./MetricsImportRequest";
+import type { MetricsImportResult } from "./MetricsImportResult";
 import type { ProjectInfo } from "./ProjectInfo";
 import type { RecentProject } from "./RecentProject";
 import type { SaveRequest } from "./SaveRequest";
@@ -29,4 +32,6 @@ export const commands = {
   backlinks: (id: string) => invoke<DocumentSummary[]>("backlinks", { id }),
   createDocument: (kind: string, title: string) => invoke<string>("create_document", { kind, title }),
   datasheet: (body: string, answer: SectionAnswer | null) => invoke<Datasheet>("datasheet", { body, answer }),
+  dashboard: () => invoke<Dashboard>("dashboard"),
+  importMetrics: (request: MetricsImportRequest) => invoke<MetricsImportResult>("import_metrics", { request }),
 };

@@ -11,6 +11,9 @@ import type { ProjectInfo } from "../bindings/ProjectInfo";
 import type { RecentProject } from "../bindings/RecentProject";
 import type { SaveRequest } from "../bindings/SaveRequest";
 import type { SearchHit } from "../bindings/SearchHit";
+import type { Dashboard } from "../bindings/Dashboard";
+// The example project as `seam check --json` reports it, in the dashboard's shape.
+import dashboardPreview from "./dashboard.json";
 
 type MockDoc = { relPath: string; frontMatter: Record<string, unknown> | null; body: string; hash: number; issues: Issue[] };
 
@@ -372,6 +375,10 @@ async function handle(cmd: string, args: Record<string, unknown>): Promise<unkno
       return fail("invalid", "mock: creating documents needs the real app");
     case "render_markdown":
       return render(String(args.text));
+    case "dashboard":
+      return dashboardPreview as Dashboard;
+    case "import_metrics":
+      return fail("invalid", `${String((args.request as { path?: string })?.path)}: metrics import needs the desktop shell`);
     case "project_issues":
       return docs.flatMap((d) => d.issues);
     case "plugin:dialog|open":
@@ -421,7 +428,8 @@ function driveExternal(params: URLSearchParams, relPath: string): void {
 }
 
 /** For screenshots: `?project&open=<relPath>` clicks that document once the list is shown,
- *  `&type=<text>` then types into the search box, `&title=<text>` edits the title. */
+ *  `&type=<text>` then types into the search box, `&title=<text>` edits the title, `&dashboard`
+ *  opens the dashboard. */
 export function driveFromUrl(): void {
   const params = new URLSearchParams(location.search);
   const open = params.get("open");
@@ -435,6 +443,13 @@ export function driveFromUrl(): void {
   if (params.has("merged")) flags.mergeNextSave = true;
   let externalDone = false;
   const observer = new MutationObserver(() => {
+    if (params.has("dashboard") && document.body.dataset.ready === "true") {
+      const button = document.querySelector<HTMLElement>('[data-testid="open-dashboard"]');
+      if (button && !button.dataset.clicked) {
+        button.dataset.clicked = "1";
+        button.click();
+      }
+    }
     if (open && document.body.dataset.ready === "true") {
       const item = document.querySelector<HTMLElement>(`[data-testid="doc-item"][data-rel-path="${open}"]`);
       if (item && !item.dataset.clicked) {

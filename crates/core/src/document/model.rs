@@ -168,6 +168,9 @@ pub struct Requirement {
     pub threshold: Option<Bound>,
     pub unit: Option<String>,
     pub slice: Option<String>,
+    /// How far a measurement may stray from `target` / `threshold` and still meet it (for `==`
+    /// above all, where floating-point results rarely hit the value exactly). In the metric's unit.
+    pub tolerance: Option<f64>,
     pub rationale: Option<String>,
     pub set_by: Option<String>,
     pub state: Option<ItemState>,
@@ -178,6 +181,16 @@ pub struct Requirement {
 pub struct Checkpoint {
     pub date: Option<String>,
     pub criterion: Option<String>,
+    /// The outcome as recorded by the team; when absent Seam judges the criterion against the
+    /// measurements imported on or before `date`.
+    pub outcome: Option<CheckpointOutcome>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckpointOutcome {
+    Passed,
+    Missed,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -5,6 +5,7 @@
 mod database;
 mod history;
 mod location;
+mod metrics;
 pub mod migrations;
 mod search;
 mod validations;

@@ -1,0 +1,76 @@
+//! Writers for lists of findings (lint issues and `seam check` results) as JUnit XML and SARIF
+//! 2.1.0, shared by `seam lint` and `seam check`.
+
+use serde_json::{json, Value};
+
+use seam_core::check::Finding;
+use seam_core::document::Severity;
+
+fn xml_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// One `<testcase>` per case; each error-severity finding of a case is a `<failure>`.
+pub fn junit(suite: &str, classname: &str, cases: &[(String, Vec<&Finding>)]) -> String {
+    let failures: usize =
+        cases.iter().map(|(_, findings)| findings.iter().filter(|f| f.severity == Severity::Error).count()).sum();
+    let tests = cases.len().max(1);
+    let mut out = String::new();
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<testsuites name=\"{suite}\" tests=\"{tests}\" failures=\"{failures}\">\n"));
+    out.push_str(&format!("  <testsuite name=\"{suite}\" tests=\"{tests}\" failures=\"{failures}\">\n"));
+    if cases.is_empty() {
+        out.push_str(&format!("    <testcase name=\"project\" classname=\"{classname}\"/>\n"));
+    }
+    for (name, findings) in cases {
+        let errors: Vec<&&Finding> = findings.iter().filter(|finding| finding.severity == Severity::Error).collect();
+        if errors.is_empty() && findings.is_empty() {
+            out.push_str(&format!("    <testcase name=\"{}\" classname=\"{classname}\"/>\n", xml_escape(name)));
+            continue;
+        }
+        out.push_str(&format!("    <testcase name=\"{}\" classname=\"{classname}\">\n", xml_escape(name)));
+        for finding in errors {
+            out.push_str(&format!(
+                "      <failure type=\"{}\" message=\"{}\">{}</failure>\n",
+                finding.rule.as_str(),
+                xml_escape(&finding.message),
+                xml_escape(&finding.display())
+            ));
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n");
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// SARIF 2.1.0: `ruleId` = the rule, `region.startLine` = the line.
+pub fn sarif(findings: &[Finding]) -> Value {
+    let mut rules: Vec<&str> = findings.iter().map(|finding| finding.rule.as_str()).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "seam",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules.iter().map(|rule| json!({"id": rule})).collect::<Vec<_>>(),
+            }},
+            "results": findings.iter().map(|finding| {
+                let mut region = json!({});
+                if let Some(line) = finding.line { region = json!({"startLine": line}); }
+                json!({
+                    "ruleId": finding.rule.as_str(),
+                    "level": if finding.severity == Severity::Error { "error" } else { "warning" },
+                    "message": {"text": finding.message},
+                    "locations": [{"physicalLocation": {
+                        "artifactLocation": {"uri": finding.rel_path},
+                        "region": region,
+                    }}],
+                })
+            }).collect::<Vec<_>>(),
+        }],
+    })
+}
