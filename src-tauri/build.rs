@@ -15,6 +15,12 @@ fn main() {
         "project_issues",
         "conflict_sides",
         "save_resolved",
+        "set_watch_mode",
+        "document_history",
+        "version_diff",
+        "restore_version",
+        "conflict_copy_sides",
+        "resolve_conflict_copy",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(error) = tauri_build::try_build(attributes) {

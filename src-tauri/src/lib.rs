@@ -4,6 +4,7 @@
 mod commands;
 pub mod dto;
 mod events;
+mod history;
 mod state;
 
 #[cfg(test)]
@@ -43,6 +44,12 @@ pub fn run() {
             commands::project_issues,
             commands::conflict_sides,
             commands::save_resolved,
+            commands::set_watch_mode,
+            history::document_history,
+            history::version_diff,
+            history::restore_version,
+            history::conflict_copy_sides,
+            history::resolve_conflict_copy,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
