@@ -20,6 +20,12 @@ fn main() {
         "datasheet",
         "dashboard",
         "import_metrics",
+        "set_watch_mode",
+        "document_history",
+        "version_diff",
+        "restore_version",
+        "conflict_copy_sides",
+        "resolve_conflict_copy",
     ];
     let attributes = tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands));
     if let Err(error) = tauri_build::try_build(attributes) {

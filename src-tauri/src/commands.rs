@@ -16,7 +16,7 @@ use crate::dto::{
 };
 use crate::state::{OpenProject, Recents, Workspace};
 
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, ErrorDto> + Send + 'static,
 ) -> Result<T, ErrorDto> {
     tauri::async_runtime::spawn_blocking(work)
@@ -114,7 +114,7 @@ pub async fn list_documents(workspace: State<'_, Workspace>) -> Result<Vec<Docum
     .await
 }
 
-fn view(open: &OpenProject, document: &seam_core::document::Document) -> Result<DocumentView, ErrorDto> {
+pub(crate) fn view(open: &OpenProject, document: &seam_core::document::Document) -> Result<DocumentView, ErrorDto> {
     // Issues only the whole project shows (unknown link targets, duplicate ids), from the index.
     let extra = seam_core::lint::issues_against_index(&open.store(), document)?;
     Ok(DocumentView::of(document, &extra))
@@ -298,4 +298,15 @@ pub async fn import_metrics(
         })
     })
     .await
+}
+
+/// Switches live updates between OS notifications and polling (network drives where
+/// notifications from other machines do not arrive).
+#[tauri::command]
+pub async fn set_watch_mode(
+    poll: bool,
+    app: AppHandle,
+    workspace: State<'_, Workspace>,
+) -> Result<ProjectInfo, ErrorDto> {
+    workspace.set_watch_mode(&app, poll)
 }

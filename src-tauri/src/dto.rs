@@ -84,6 +84,10 @@ pub struct ProjectInfo {
     pub document_count: u32,
     pub issues: Vec<IssueDto>,
     pub index_millis: u32,
+    /// The folder is watched by polling (network file systems) rather than OS notifications.
+    pub polling: bool,
+    /// Why polling was chosen automatically, when it was.
+    pub watch_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -686,4 +690,78 @@ pub struct MetricsImportResult {
     pub kept_newer: Vec<String>,
     /// Names in the file that measure no row.
     pub unmapped: Vec<String>,
+}
+
+/// One version of a document: in the local history, or a git commit.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionDto {
+    /// What to pass back as `rev`: `sha256:<hex>` or `git:<commit>`.
+    pub rev: String,
+    /// `local` or `git`.
+    pub source: String,
+    /// Unix time in milliseconds.
+    #[ts(type = "number")]
+    pub at_ms: i64,
+    /// `seen`, `written`, `conflict-copy` or `commit`.
+    pub origin: String,
+    #[ts(type = "number | null")]
+    pub size: Option<u64>,
+    pub author: Option<String>,
+    pub summary: Option<String>,
+    /// The file's path in that version when it differs (git history across a rename).
+    pub path: Option<String>,
+}
+
+impl From<seam_core::history::Version> for VersionDto {
+    fn from(version: seam_core::history::Version) -> VersionDto {
+        VersionDto {
+            rev: version.rev,
+            source: match version.source {
+                seam_core::history::VersionSource::Local => "local".to_string(),
+                seam_core::history::VersionSource::Git => "git".to_string(),
+            },
+            at_ms: version.at_ms,
+            origin: version.origin,
+            size: version.size,
+            author: version.author,
+            summary: version.summary,
+            path: version.path,
+        }
+    }
+}
+
+/// One front-matter value that differs between two versions (values as compact JSON).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldChangeDto {
+    pub path: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Two versions of a document side by side, and what changed between them.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct VersionDiffDto {
+    pub from_rev: String,
+    pub to_rev: String,
+    pub from_text: String,
+    pub to_text: String,
+    pub fields: Vec<FieldChangeDto>,
+    pub body_changed: bool,
+}
+
+/// A sync tool's conflict copy and its original, for the merge view.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CopySidesDto {
+    pub copy_rel_path: String,
+    pub original_rel_path: String,
+    pub base: Option<String>,
+    pub original: String,
+    pub original_hash: String,
+    pub copy: String,
+    pub copy_hash: String,
+    pub merged: String,
 }

@@ -5,6 +5,7 @@ mod commands;
 pub mod dto;
 mod events;
 mod menu;
+mod history;
 mod state;
 
 #[cfg(test)]
@@ -53,6 +54,12 @@ pub fn run() {
             commands::datasheet,
             commands::dashboard,
             commands::import_metrics,
+            commands::set_watch_mode,
+            history::document_history,
+            history::version_diff,
+            history::restore_version,
+            history::conflict_copy_sides,
+            history::resolve_conflict_copy,
         ])
         .run(tauri::generate_context!());
     if let Err(error) = result {

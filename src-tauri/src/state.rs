@@ -16,8 +16,10 @@ use crate::dto::{ErrorDto, IssueDto, ProjectInfo, RecentProject};
 pub struct OpenProject {
     pub project: Project,
     pub store: Mutex<Store>,
-    /// Tells the project's watcher thread to stop.
-    pub stop_watching: AtomicBool,
+    /// The running watcher's stop flag; replaced when the watcher restarts in another mode.
+    pub stop_watching: Mutex<Arc<AtomicBool>>,
+    /// OS notifications, or polling (network file systems; chosen automatically or by the user).
+    pub watch_mode: Mutex<WatchMode>,
 }
 
 impl OpenProject {
@@ -35,6 +37,7 @@ impl OpenProject {
             emitter.report(progress);
         })?;
         let lint = seam_core::lint::lint(&project);
+        let (watch_mode, watch_note) = seam_core::sync::suggested_watch_mode(&project.root);
         let info = ProjectInfo {
             root: project.root.display().to_string(),
             name: project.name(),
@@ -42,8 +45,58 @@ impl OpenProject {
             document_count: u32::try_from(report.files).unwrap_or(u32::MAX),
             issues: lint.issues.iter().map(IssueDto::from).collect(),
             index_millis: u32::try_from(report.millis).unwrap_or(u32::MAX),
+            polling: watch_mode == WatchMode::Poll,
+            watch_note,
         };
-        Ok((OpenProject { project, store: Mutex::new(store), stop_watching: AtomicBool::new(false) }, info))
+        let open = OpenProject {
+            project,
+            store: Mutex::new(store),
+            stop_watching: Mutex::new(Arc::new(AtomicBool::new(false))),
+            watch_mode: Mutex::new(watch_mode),
+        };
+        Ok((open, info))
+    }
+
+    /// Stops the running watcher (it exits within its next wait).
+    fn stop_watcher(&self) {
+        self.stop_watching.lock().unwrap_or_else(std::sync::PoisonError::into_inner).store(true, Ordering::Relaxed);
+    }
+
+    /// Starts watching the folder in the current mode on a thread of its own, after applying
+    /// history retention; stops the previous watcher first.
+    fn start_watcher(self: &Arc<OpenProject>, app: &AppHandle) {
+        let stop = Arc::new(AtomicBool::new(false));
+        let previous = std::mem::replace(
+            &mut *self.stop_watching.lock().unwrap_or_else(std::sync::PoisonError::into_inner),
+            Arc::clone(&stop),
+        );
+        previous.store(true, Ordering::Relaxed);
+        let mode = *self.watch_mode.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let open = Arc::clone(self);
+        let app = app.clone();
+        std::thread::spawn(move || {
+            let now_ms = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |elapsed| i64::try_from(elapsed.as_millis()).unwrap_or(i64::MAX));
+            if let Err(error) = open.store().prune_history(now_ms) {
+                eprintln!("seam-app: history retention: {error}");
+            }
+            let result = project::watch_project(&open.project, &open.store, mode, &stop, |changes| {
+                crate::events::emit_project_changes(&app, changes);
+            });
+            if let Err(error) = result {
+                crate::events::emit_project_changes(
+                    &app,
+                    vec![seam_core::sync::Change {
+                        kind: seam_core::sync::ChangeKind::Error,
+                        rel_path: String::new(),
+                        id: None,
+                        from: None,
+                        message: Some(format!("live updates are off: {error}")),
+                    }],
+                );
+            }
+        });
     }
 }
 
@@ -78,29 +131,23 @@ impl Workspace {
         let open = Arc::new(open);
         let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         if let Some((previous, _)) = guard.take() {
-            previous.stop_watching.store(true, Ordering::Relaxed);
+            previous.stop_watcher();
         }
         *guard = Some((Arc::clone(&open), info));
         drop(guard);
-        let app = app.clone();
-        std::thread::spawn(move || {
-            let result =
-                project::watch_project(&open.project, &open.store, WatchMode::Native, &open.stop_watching, |changes| {
-                    crate::events::emit_project_changes(&app, changes);
-                });
-            if let Err(error) = result {
-                crate::events::emit_project_changes(
-                    &app,
-                    vec![seam_core::sync::Change {
-                        kind: seam_core::sync::ChangeKind::Error,
-                        rel_path: String::new(),
-                        id: None,
-                        from: None,
-                        message: Some(format!("live updates are off: {error}")),
-                    }],
-                );
-            }
-        });
+        open.start_watcher(app);
+    }
+
+    /// Switches the open project's watcher between OS notifications and polling.
+    pub fn set_watch_mode(&self, app: &AppHandle, poll: bool) -> Result<ProjectInfo, ErrorDto> {
+        let mut guard = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (open, info) = guard.as_mut().ok_or_else(|| ErrorDto::new("not_a_project", "no project is open"))?;
+        *open.watch_mode.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            if poll { WatchMode::Poll } else { WatchMode::Native };
+        info.polling = poll;
+        info.watch_note = None;
+        open.start_watcher(app);
+        Ok(info.clone())
     }
 
     pub fn take_launch_folder(&self) -> Option<PathBuf> {
