@@ -250,8 +250,9 @@ pub async fn backlinks(id: String, workspace: State<'_, Workspace>) -> Result<Ve
 pub async fn create_document(kind: String, title: String, workspace: State<'_, Workspace>) -> Result<String, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
-        let kind = seam_core::document::Kind::parse(&kind)
-            .ok_or_else(|| ErrorDto::new("invalid", format!("unknown kind {kind:?}: use requirements, contract, dataset or meeting")))?;
+        let kind = seam_core::document::Kind::parse(&kind).ok_or_else(|| {
+            ErrorDto::new("invalid", format!("unknown kind {kind:?}: use requirements, contract, dataset or meeting"))
+        })?;
         let rel_path = seam_core::example::create_document(&open.project, kind, &title)?;
         // Index now, so the list, search and links see the new document before the watcher does.
         project::index(&open.project, &mut open.store())?;

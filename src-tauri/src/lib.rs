@@ -4,8 +4,8 @@
 mod commands;
 pub mod dto;
 mod events;
-mod menu;
 mod history;
+mod menu;
 mod state;
 
 #[cfg(test)]

@@ -31,11 +31,7 @@ pub fn action_ids() -> Vec<&'static str> {
     [FILE, EDIT, VIEW, HELP].into_iter().flatten().flatten().map(|(id, _, _)| *id).collect()
 }
 
-fn submenu<R: Runtime>(
-    app: &AppHandle<R>,
-    title: &str,
-    items: &[Item],
-) -> tauri::Result<tauri::menu::Submenu<R>> {
+fn submenu<R: Runtime>(app: &AppHandle<R>, title: &str, items: &[Item]) -> tauri::Result<tauri::menu::Submenu<R>> {
     let mut builder = SubmenuBuilder::new(app, title);
     for item in items {
         builder = match item {
@@ -55,9 +51,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let about = AboutMetadata {
         name: Some("Seam".to_string()),
         version: Some(env!("CARGO_PKG_VERSION").to_string()),
-        comments: Some(
-            "Requirements, interface contracts and dataset notes for ML-enabled systems.".to_string(),
-        ),
+        comments: Some("Requirements, interface contracts and dataset notes for ML-enabled systems.".to_string()),
         ..AboutMetadata::default()
     };
     let help = help.separator().item(&PredefinedMenuItem::about(app, Some("About Seam"), Some(about))?).build()?;

@@ -426,7 +426,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Search { query, limit, kind, status, owner, tag, json } => {
             let (project, mut store) = open(&cli)?;
             project::index(&project, &mut store)?;
-            let filter = SearchFilter { kind: kind.clone(), status: status.clone(), owner: owner.clone(), tag: tag.clone() };
+            let filter =
+                SearchFilter { kind: kind.clone(), status: status.clone(), owner: owner.clone(), tag: tag.clone() };
             let hits = store.search_filtered(query, &filter, *limit)?;
             if *json {
                 return print_json(&Value::Array(

@@ -1,10 +1,10 @@
 //! seam-core: everything Seam knows about documents, the project folder and the local store.
 //! No Tauri and no IPC serialization here: the CLI and the desktop shell are thin layers over it.
 
+pub mod check;
 pub mod copies;
 pub mod dataset;
 pub mod datasheet;
-pub mod check;
 pub mod document;
 pub mod example;
 pub mod history;

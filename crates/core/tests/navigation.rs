@@ -93,10 +93,9 @@ fn navigation_cases() {
         }
         match fs::read_to_string(&expected_path) {
             Ok(expected) if expected == actual => {}
-            Ok(expected) => failures.push(format!(
-                "{}:\n--- expected\n{expected}--- actual\n{actual}",
-                expected_path.display()
-            )),
+            Ok(expected) => {
+                failures.push(format!("{}:\n--- expected\n{expected}--- actual\n{actual}", expected_path.display()))
+            }
             Err(_) => failures.push(format!("{} is missing (run with UPDATE_EXPECT=1)", expected_path.display())),
         }
     }
@@ -114,8 +113,11 @@ fn body_links_count_as_backlinks_and_follow_edits() {
     // A wiki link in the body makes the meeting a backlink; one inside code does not.
     let path = project.root.join(meeting);
     let original = fs::read_to_string(&path).expect("read");
-    fs::write(&path, format!("{original}\nSee [[customer-accounts|the accounts snapshot]]; not `[[support-tickets-2023]]`.\n"))
-        .expect("append a link");
+    fs::write(
+        &path,
+        format!("{original}\nSee [[customer-accounts|the accounts snapshot]]; not `[[support-tickets-2023]]`.\n"),
+    )
+    .expect("append a link");
     project::index(&project, &mut store).expect("reindex");
     let after: Vec<String> =
         store.backlinks("customer-accounts").expect("backlinks").into_iter().map(|row| row.rel_path).collect();

@@ -107,8 +107,11 @@ async fn quick_open_with_a_filter_opens_the_right_document() {
     let input = app.wait_for(r#"[data-testid="palette-input"]"#).await;
     app.check("focus the query", input.click().await).await;
     app.check("move down", input.send_keys(Key::Down).await).await;
-    app.wait_for(&format!(r#"[data-testid="palette-hit"][aria-selected="true"][data-rel-path={}]"#, css_string(&datasets[1])))
-        .await;
+    app.wait_for(&format!(
+        r#"[data-testid="palette-hit"][aria-selected="true"][data-rel-path={}]"#,
+        css_string(&datasets[1])
+    ))
+    .await;
     app.check("open it", input.send_keys(Key::Enter).await).await;
     wait_for_doc(&app, &datasets[1]).await;
     assert!(app.find_all(r#"[data-testid="palette"]"#).await.is_empty(), "quick open closes after opening");
@@ -155,9 +158,12 @@ async fn links_complete_click_through_and_show_as_backlinks() {
     open_from_sidebar(&app, target).await;
     let before = app
         .wait_until("the backlinks of the dataset", WAIT_TIMEOUT, async || {
-            let panel = app.driver().find_all(By::Css(r#"[data-testid="backlinks"]"#)).await.map_err(|e| e.to_string())?;
+            let panel =
+                app.driver().find_all(By::Css(r#"[data-testid="backlinks"]"#)).await.map_err(|e| e.to_string())?;
             match panel.first() {
-                Some(panel) if panel.attr("data-count").await.map_err(|e| e.to_string())?.is_some_and(|c| !c.is_empty()) => {
+                Some(panel)
+                    if panel.attr("data-count").await.map_err(|e| e.to_string())?.is_some_and(|c| !c.is_empty()) =>
+                {
                     rel_paths(&app, r#"[data-testid="backlink"]"#).await
                 }
                 _ => Err("backlinks not loaded".to_owned()),
@@ -180,30 +186,40 @@ async fn links_complete_click_through_and_show_as_backlinks() {
     for option in &options {
         labels.push(app.check("read an option", option.text().await).await);
     }
-    let index = labels.iter().position(|label| label.starts_with(target_id)).unwrap_or_else(|| {
-        panic!("the completion list should offer {target_id}; it offers {labels:?}")
-    });
+    let index = labels
+        .iter()
+        .position(|label| label.starts_with(target_id))
+        .unwrap_or_else(|| panic!("the completion list should offer {target_id}; it offers {labels:?}"));
     for _ in 0..index {
         app.check("next option", editor.send_keys(Key::Down).await).await;
     }
     app.check("accept the completion", editor.send_keys(Key::Enter).await).await;
     app.wait_until("the completed link in the editor", WAIT_TIMEOUT, async || {
-            let lines = app.driver().find_all(By::Css(r#"[data-testid="body-editor"] .cm-line"#)).await.map_err(|e| e.to_string())?;
-            for line in lines {
-                if line.text().await.map_err(|e| e.to_string())? == format!("[[{target_id}]]") {
-                    return Ok(());
-                }
+        let lines = app
+            .driver()
+            .find_all(By::Css(r#"[data-testid="body-editor"] .cm-line"#))
+            .await
+            .map_err(|e| e.to_string())?;
+        for line in lines {
+            if line.text().await.map_err(|e| e.to_string())? == format!("[[{target_id}]]") {
+                return Ok(());
             }
-            Err("no line reads the completed link".to_owned())
-        })
-        .await;
+        }
+        Err("no line reads the completed link".to_owned())
+    })
+    .await;
 
     // The preview shows it as a document link; clicking it opens the dataset (after the
     // contract saved, so its link is in the index).
-    let preview_link = app.wait_for(&format!(r#"[data-testid="body-preview"] a[data-doc-link={}]"#, css_string(target_id))).await;
+    let preview_link =
+        app.wait_for(&format!(r#"[data-testid="body-preview"] a[data-doc-link={}]"#, css_string(target_id))).await;
     app.wait_until("the contract to be saved on disk", WAIT_TIMEOUT, async || {
         let text = String::from_utf8_lossy(&app.read_project_file(contract)).into_owned();
-        if text.contains(&format!("[[{target_id}]]")) { Ok(()) } else { Err("not saved yet".to_owned()) }
+        if text.contains(&format!("[[{target_id}]]")) {
+            Ok(())
+        } else {
+            Err("not saved yet".to_owned())
+        }
     })
     .await;
     app.check("click the link in the preview", preview_link.click().await).await;
@@ -217,7 +233,11 @@ async fn links_complete_click_through_and_show_as_backlinks() {
     // Ctrl+click on the link in the editor opens the dataset too.
     let line = app
         .wait_until("the link line after reopening", WAIT_TIMEOUT, async || {
-            let lines = app.driver().find_all(By::Css(r#"[data-testid="body-editor"] .cm-line"#)).await.map_err(|e| e.to_string())?;
+            let lines = app
+                .driver()
+                .find_all(By::Css(r#"[data-testid="body-editor"] .cm-line"#))
+                .await
+                .map_err(|e| e.to_string())?;
             for line in lines {
                 if line.text().await.map_err(|e| e.to_string())? == format!("[[{target_id}]]") {
                     return Ok(line);
@@ -248,16 +268,29 @@ async fn theme_toggle_shortcuts_help_and_new_document_action() {
     let (theme_after, background_after) = app
         .wait_until("the other theme", WAIT_TIMEOUT, async || {
             let (theme, background) = current_theme(&app).await;
-            if theme != theme_before { Ok((theme, background)) } else { Err(format!("still {theme}")) }
+            if theme != theme_before {
+                Ok((theme, background))
+            } else {
+                Err(format!("still {theme}"))
+            }
         })
         .await;
     assert_ne!(background_before, background_after, "the page background should change with the theme");
-    let stored = app.check("read the stored theme", app.driver().execute("return localStorage.getItem('seam.theme');", Vec::new()).await).await;
+    let stored = app
+        .check(
+            "read the stored theme",
+            app.driver().execute("return localStorage.getItem('seam.theme');", Vec::new()).await,
+        )
+        .await;
     assert_eq!(stored.json().as_str(), Some(theme_after.as_str()));
     press(&app, Key::Control + Key::Shift + "l").await;
     app.wait_until("the first theme again", WAIT_TIMEOUT, async || {
         let (theme, _) = current_theme(&app).await;
-        if theme == theme_before { Ok(()) } else { Err(format!("still {theme}")) }
+        if theme == theme_before {
+            Ok(())
+        } else {
+            Err(format!("still {theme}"))
+        }
     })
     .await;
 
@@ -268,7 +301,11 @@ async fn theme_toggle_shortcuts_help_and_new_document_action() {
     assert!(text.contains("Ctrl+K") && text.contains("Quick open"), "{text}");
     press(&app, Key::Escape).await;
     app.wait_until("the shortcuts dialog to close", WAIT_TIMEOUT, async || {
-        if app.find_all(r#"[data-testid="shortcuts-dialog"]"#).await.is_empty() { Ok(()) } else { Err("open".to_owned()) }
+        if app.find_all(r#"[data-testid="shortcuts-dialog"]"#).await.is_empty() {
+            Ok(())
+        } else {
+            Err("open".to_owned())
+        }
     })
     .await;
 
@@ -285,7 +322,12 @@ async fn theme_toggle_shortcuts_help_and_new_document_action() {
     let created = "requirements/churn-model.md";
     wait_for_doc(&app, created).await;
     let text = String::from_utf8_lossy(&app.read_project_file(created)).into_owned();
-    assert!(text.contains("kind: requirements") && text.contains("id: \"churn-model\"") && text.contains("title: \"Churn model\""), "{text}");
+    assert!(
+        text.contains("kind: requirements")
+            && text.contains("id: \"churn-model\"")
+            && text.contains("title: \"Churn model\""),
+        "{text}"
+    );
     app.wait_for(&format!(r#"[data-testid="doc-item"][data-rel-path={}]"#, css_string(created))).await;
     app.close().await;
 }
@@ -321,17 +363,28 @@ async fn screenshots_of_each_main_view() {
     app.wait_for(r#"[data-testid="backlink"]"#).await;
     for theme in ["light", "dark"] {
         set_theme(&app, theme).await;
-        app.check("scroll to the top", app.driver().execute("document.querySelector('main.content').scrollTo(0, 0);", Vec::new()).await).await;
+        app.check(
+            "scroll to the top",
+            app.driver().execute("document.querySelector('main.content').scrollTo(0, 0);", Vec::new()).await,
+        )
+        .await;
         save(&app, &format!("document-{theme}")).await;
         app.check(
             "scroll to the backlinks",
             app.driver()
-                .execute("document.querySelector('[data-testid=\"backlinks\"]').scrollIntoView({ block: 'end' });", Vec::new())
+                .execute(
+                    "document.querySelector('[data-testid=\"backlinks\"]').scrollIntoView({ block: 'end' });",
+                    Vec::new(),
+                )
                 .await,
         )
         .await;
         save(&app, &format!("backlinks-{theme}")).await;
-        app.check("scroll back up", app.driver().execute("document.querySelector('main.content').scrollTo(0, 0);", Vec::new()).await).await;
+        app.check(
+            "scroll back up",
+            app.driver().execute("document.querySelector('main.content').scrollTo(0, 0);", Vec::new()).await,
+        )
+        .await;
 
         let input = open_palette(&app).await;
         app.check("type a query", input.send_keys("routing").await).await;
@@ -362,7 +415,11 @@ async fn set_theme(app: &AppSession, theme: &str) {
     }
     app.wait_until(&format!("the {theme} theme"), WAIT_TIMEOUT, async || {
         let (current, _) = current_theme(app).await;
-        if current == theme { Ok(()) } else { Err(format!("data-theme is {current:?}")) }
+        if current == theme {
+            Ok(())
+        } else {
+            Err(format!("data-theme is {current:?}"))
+        }
     })
     .await;
 }

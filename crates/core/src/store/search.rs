@@ -51,7 +51,15 @@ impl Store {
                 .map_err(&sqlite_error)?;
             let rows = statement
                 .query_map(
-                    params![Option::<String>::None, limit, SNIPPET_TOKENS, filter.kind, filter.status, filter.owner, filter.tag],
+                    params![
+                        Option::<String>::None,
+                        limit,
+                        SNIPPET_TOKENS,
+                        filter.kind,
+                        filter.status,
+                        filter.owner,
+                        filter.tag
+                    ],
                     search_hit,
                 )
                 .map_err(&sqlite_error)?;
