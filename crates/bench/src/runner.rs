@@ -13,7 +13,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use rayon::prelude::*;
 use serde_json::{json, Value};
 
-use seam_core::document::edit::NewValue;
+use seam_core::document::edit::{Edit, NewValue};
 use seam_core::project::{self, Project, SaveRequest};
 use seam_core::store::Store;
 use seam_core::sync::{ChangeKind, WatchMode};
@@ -469,7 +469,7 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<Report> {
         let request = SaveRequest {
             rel_path: rel_path.clone(),
             base_hash: before.hash.clone(),
-            edits: vec![("status".to_string(), NewValue::Text(status.to_string()))],
+            edits: vec![Edit::Set { path: "status".to_string(), value: NewValue::Text(status.to_string()) }],
             body: None,
         };
         project::save(&project, Some(&mut store), &request)?;

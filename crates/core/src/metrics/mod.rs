@@ -15,7 +15,7 @@ pub mod system;
 use std::collections::BTreeMap;
 
 use crate::check::{Finding, Rule};
-use crate::document::edit::NewValue;
+use crate::document::edit::{Edit, NewValue};
 use crate::document::model::{RequirementSheet, Typed};
 use crate::document::{Document, Severity};
 use crate::project::{self, Project, ProjectError, SaveRequest};
@@ -410,6 +410,7 @@ pub fn import(
     }
 
     let run_path = runs::write_run(project, &run, &stamp)?;
+    let edits = edits.into_iter().map(|(path, value)| Edit::Set { path, value }).collect();
     let request =
         SaveRequest { rel_path: document.rel_path.clone(), base_hash: document.hash.clone(), edits, body: None };
     let saved = match project::save(project, Some(&mut *store), &request) {
