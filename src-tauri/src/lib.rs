@@ -7,6 +7,7 @@ mod events;
 mod history;
 mod menu;
 mod state;
+mod window_state;
 
 #[cfg(test)]
 mod bindings;
@@ -25,12 +26,21 @@ fn launch_folder() -> Option<PathBuf> {
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        // Size, position and maximized state, kept in the OS config folder (never in a project).
-        .plugin(tauri_plugin_window_state::Builder::default().build())
         .menu(menu::build)
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { .. } = event {
+                if let Ok(config_dir) = window.path().app_config_dir() {
+                    window_state::save(window, &window_state::file_in(&config_dir));
+                }
+            }
+        })
         .on_menu_event(|app, event| events::emit_menu_action(app, event.id().0.as_str()))
         .setup(|app| {
             let config_dir = app.path().app_config_dir()?;
+            // Size, position and maximized state, kept in the OS config folder (never in a project).
+            if let Some(window) = app.get_webview_window("main") {
+                window_state::restore(&window, &window_state::file_in(&config_dir));
+            }
             app.manage(Recents::new(config_dir));
             app.manage(Workspace::with_launch_folder(launch_folder()));
             Ok(())

@@ -27,6 +27,7 @@ const VIEW: &[Item] = &[
 const HELP: &[Item] = &[Some(("shortcuts", "Keyboard Shortcuts", Some("F1")))];
 
 /// Every action id a menu item can emit, for the generated TypeScript union `MenuActionId`.
+#[cfg(test)]
 pub fn action_ids() -> Vec<&'static str> {
     [FILE, EDIT, VIEW, HELP].into_iter().flatten().flatten().map(|(id, _, _)| *id).collect()
 }
