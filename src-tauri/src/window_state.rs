@@ -24,8 +24,7 @@ pub fn file_in(config_dir: &Path) -> PathBuf {
 
 /// Applies the saved geometry, if any, to `window`.
 pub fn restore<R: Runtime>(window: &WebviewWindow<R>, file: &Path) {
-    let Some(geometry) =
-        std::fs::read(file).ok().and_then(|bytes| serde_json::from_slice::<Geometry>(&bytes).ok())
+    let Some(geometry) = std::fs::read(file).ok().and_then(|bytes| serde_json::from_slice::<Geometry>(&bytes).ok())
     else {
         return;
     };
@@ -42,8 +41,7 @@ pub fn restore<R: Runtime>(window: &WebviewWindow<R>, file: &Path) {
 /// size it had before, so un-maximizing next time gives a sensible window.
 pub fn save<R: Runtime>(window: &Window<R>, file: &Path) {
     let maximized = window.is_maximized().unwrap_or(false);
-    let previous =
-        std::fs::read(file).ok().and_then(|bytes| serde_json::from_slice::<Geometry>(&bytes).ok());
+    let previous = std::fs::read(file).ok().and_then(|bytes| serde_json::from_slice::<Geometry>(&bytes).ok());
     let geometry = match (maximized, previous, window.outer_position(), window.inner_size()) {
         (true, Some(previous), _, _) => Geometry { maximized: true, ..previous },
         (_, _, Ok(position), Ok(size)) => {

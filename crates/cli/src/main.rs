@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use seam_core::check::Finding;
 use seam_core::document::edit::{Edit, NewValue};
-use seam_core::document::{Issue, Severity};
+use seam_core::document::Issue;
 use seam_core::history;
 use seam_core::lint::LintReport;
 use seam_core::project::{self, Project, SaveRequest};

@@ -912,7 +912,7 @@ pub fn watch_project(
         if present != watcher.is_some() {
             watcher = if present { sync::watch(&project.root, mode, sender.clone()).ok() } else { None };
             while receiver.try_recv().is_ok() {}
-            let changes = reindex(&mut known_copies, false);
+            let changes = reindex(&mut known_copies, false, None);
             last_reconcile = Instant::now();
             if !changes.is_empty() {
                 emit(changes);

@@ -3,4 +3,8 @@ import type { GraphEdge } from "./GraphEdge";
 import type { GraphNode } from "./GraphNode";
 import type { SheetReport } from "./SheetReport";
 
-export type Dashboard = { today: string, sheets: Array<SheetReport>, nodes: Array<GraphNode>, edges: Array<GraphEdge>, };
+export type Dashboard = { 
+/**
+ * The day the time-boxes were judged on (`YYYY-MM-DD`).
+ */
+today: string, sheets: Array<SheetReport>, nodes: Array<GraphNode>, edges: Array<GraphEdge>, };

@@ -2,4 +2,20 @@
 import type { Measured } from "./Measured";
 import type { SeriesPoint } from "./SeriesPoint";
 
-export type RowReport = { id: string, metric: string, slice: string | null, quality: string | null, op: string | null, target: Array<number> | null, threshold: Array<number> | null, tolerance: number | null, unit: string | null, state: string | null, status: string, message: string, line: number | null, measured: Measured | null, series: Array<SeriesPoint>, };
+export type RowReport = { id: string, metric: string, slice: string | null, quality: string | null, 
+/**
+ * `>=`, `<=`, `==`, `between`.
+ */
+op: string | null, 
+/**
+ * One number, or `[low, high]` for `between`.
+ */
+target: Array<number> | null, threshold: Array<number> | null, tolerance: number | null, unit: string | null, state: string | null, 
+/**
+ * `pass`, `warn`, `fail`, `missing`.
+ */
+status: string, message: string, line: number | null, measured: Measured | null, 
+/**
+ * Oldest first.
+ */
+series: Array<SeriesPoint>, };

@@ -255,6 +255,8 @@ const project: ProjectInfo = {
   documentCount: docs.length,
   issues: docs.flatMap((d) => d.issues),
   indexMillis: 12,
+  polling: false,
+  watchNote: null,
 };
 
 const recent: RecentProject[] = [
