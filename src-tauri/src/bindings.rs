@@ -253,7 +253,8 @@ fn bindings_are_current() {
     // Every command the shell registers has a binding.
     let lib = include_str!("lib.rs");
     for (_, command, _, _) in COMMANDS {
-        assert!(lib.contains(&format!("commands::{command},")), "{command} is not registered in lib.rs");
+        let registered = ["commands", "history"].iter().any(|module| lib.contains(&format!("{module}::{command},")));
+        assert!(registered, "{command} is not registered in lib.rs");
     }
 }
 

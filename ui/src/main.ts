@@ -1,4 +1,6 @@
 // Entry point: installs the dev-only IPC mock when running in a plain browser, then mounts the app.
+// First: a valid browser language before any module builds an Intl formatter (see lib/locale.ts).
+import "./lib/locale";
 import { mount } from "svelte";
 import "./styles/app.css";
 import App from "./App.svelte";
