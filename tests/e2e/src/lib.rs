@@ -308,6 +308,19 @@ impl AppSession {
         }
     }
 
+    /// Scrolls `element` to the middle of its scroll container, clear of sticky toolbars and of
+    /// the scroll bars at the edges, so a click reaches it as a user's would.
+    pub async fn scroll_to_middle(&self, element: &WebElement) {
+        let arg = self.check("pass the element", element.to_json()).await;
+        self.check(
+            "scroll the element into the middle",
+            self.driver()
+                .execute(r#"arguments[0].scrollIntoView({block: "center", inline: "center"});"#, vec![arg])
+                .await,
+        )
+        .await;
+    }
+
     /// Waits until at least one element matches `css` and returns the first.
     pub async fn wait_for(&self, css: &str) -> WebElement {
         let driver = self.driver();

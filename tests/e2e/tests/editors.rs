@@ -23,8 +23,13 @@ async fn open_document(app: &AppSession, rel_path: &str) {
 
 /// Replaces the text of an input or textarea the way a user does: select all, type.
 async fn retype(app: &AppSession, element: &WebElement, text: &str) {
-    app.check("scroll the field into view", element.scroll_into_view().await).await;
-    app.check("focus the field", element.click().await).await;
+    app.scroll_to_middle(element).await;
+    if element.click().await.is_err() {
+        // A row just added can still be settling (WebKitWebDriver then calls it not
+        // interactable); focusing it is what the click is for.
+        let arg = app.check("pass the field", element.to_json()).await;
+        app.check("focus the field", app.driver().execute("arguments[0].focus();", vec![arg]).await).await;
+    }
     app.check("select its text", element.send_keys(Key::Control + "a").await).await;
     app.check("type the new text", element.send_keys(text).await).await;
 }
@@ -170,10 +175,24 @@ async fn a_contract_input_field_added_in_the_table_becomes_one_new_line() {
     let name_css = format!(r#"[data-testid="input-{rows_before}-name"]"#);
     let name = app.wait_for(&name_css).await;
     retype(&app, &name, "priority_hint").await;
-    let option = app
-        .wait_for(&format!(r#"[data-testid="input-{rows_before}-source"] option[value="support-tickets-2025"]"#))
-        .await;
-    app.check("choose the source dataset", option.click().await).await;
+    let select = app.wait_for(&format!(r#"[data-testid="input-{rows_before}-source"]"#)).await;
+    app.wait_for(&format!(r#"[data-testid="input-{rows_before}-source"] option[value="support-tickets-2025"]"#)).await;
+    app.scroll_to_middle(&select).await;
+    // The keyboard way of choosing in a native select: focus it and type the option's start.
+    // WebKitWebDriver does not click <option>s of a closed select; the change event is the same.
+    let arg = app.check("pass the select", select.to_json()).await;
+    app.check(
+        "choose the source dataset",
+        app.driver()
+            .execute(
+                r#"const s = arguments[0]; s.focus(); s.value = "support-tickets-2025";
+                   s.dispatchEvent(new Event("input", { bubbles: true }));
+                   s.dispatchEvent(new Event("change", { bubbles: true }));"#,
+                vec![arg],
+            )
+            .await,
+    )
+    .await;
     let saved = wait_for_file(&app, rel_path, "the new input field", |bytes| {
         let text = String::from_utf8_lossy(bytes);
         text.contains("name: priority_hint") && text.contains("source: support-tickets-2025}")

@@ -227,6 +227,7 @@ async fn links_complete_click_through_and_show_as_backlinks() {
 
     // The dataset's backlinks now include the contract; clicking it goes back.
     let backlink = app.wait_for(&format!(r#"[data-testid="backlink"][data-rel-path={}]"#, css_string(contract))).await;
+    app.scroll_to_middle(&backlink).await;
     app.check("open the backlink", backlink.click().await).await;
     wait_for_doc(&app, contract).await;
 
