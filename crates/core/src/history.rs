@@ -61,7 +61,7 @@ pub fn versions(project: &Project, store: &Store, rel_path: &str) -> Result<Vec<
         })
         .collect();
     versions.extend(git_versions(&project.root, rel_path));
-    versions.sort_by(|a, b| b.at_ms.cmp(&a.at_ms));
+    versions.sort_by_key(|version| std::cmp::Reverse(version.at_ms));
     Ok(versions)
 }
 
@@ -107,7 +107,7 @@ pub fn content(project: &Project, store: &Store, rel_path: &str, rev: &str) -> R
 /// version the caller saw (`disk_hash`, or whatever is on disk when None).
 pub fn restore(
     project: &Project,
-    mut store: Option<&mut Store>,
+    store: Option<&mut Store>,
     rel_path: &str,
     rev: &str,
     disk_hash: Option<&str>,
@@ -118,7 +118,7 @@ pub fn restore(
     };
     let current = project.read_document(rel_path)?;
     let expected = disk_hash.unwrap_or(&current.hash).to_string();
-    project::save_resolved(project, store.as_deref_mut(), rel_path, &expected, &text)
+    project::save_resolved(project, store, rel_path, &expected, &text)
 }
 
 /// One front-matter value that differs between two versions.

@@ -72,7 +72,7 @@ fn local_versions_diff_field_by_field_and_restore_as_a_new_save() {
     assert_eq!(fs::read(project.root.join(CONTRACT)).expect("read"), before);
 
     let bad = history::content(&project, &store, CONTRACT, "abc");
-    assert!(bad.unwrap_err().to_string().contains("at least 6 hex characters"));
+    assert!(matches!(bad, Err(error) if error.to_string().contains("at least 6 hex characters")));
 }
 
 #[test]

@@ -357,7 +357,7 @@ impl DataReader {
                 let mut types = Vec::new();
                 for field in schema.get_fields() {
                     let name = field.name().to_string();
-                    let wanted = expected.is_none_or(|expected| expected.iter().any(|column| *column == name));
+                    let wanted = expected.is_none_or(|expected| expected.contains(&name));
                     let seam_type = parquet_type(field);
                     match seam_type {
                         Ok(seam_type) => types.push(seam_type),

@@ -489,6 +489,9 @@ pub struct Comment {
 }
 
 /// A document's typed content, when its front matter is valid enough to read.
+// One per parsed document and matched on everywhere: boxing the larger kinds would cost an
+// allocation each and noise at every use for no measurable gain.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Typed {
     Requirements(RequirementSheet),
