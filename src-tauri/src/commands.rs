@@ -120,6 +120,16 @@ pub(crate) fn view(open: &OpenProject, document: &seam_core::document::Document)
     Ok(DocumentView::of(document, &extra))
 }
 
+/// Runs one write of a document with the store locked, then builds the view of what was written.
+/// The store guard is dropped before `view`, which locks the store again.
+pub(crate) fn write_then_view(
+    open: &OpenProject,
+    write: impl FnOnce(&mut seam_core::store::Store) -> Result<project::Saved, project::ProjectError>,
+) -> Result<DocumentView, ErrorDto> {
+    let saved = write(&mut open.store())?;
+    view(open, &saved.document)
+}
+
 #[tauri::command]
 pub async fn get_document(rel_path: String, workspace: State<'_, Workspace>) -> Result<DocumentView, ErrorDto> {
     let open = workspace.current()?;
@@ -184,11 +194,9 @@ pub async fn save_resolved(
 ) -> Result<DocumentView, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
-        let saved = {
-            let mut store = open.store();
-            project::save_resolved(&open.project, Some(&mut store), &rel_path, &theirs_hash, &text)?
-        };
-        view(&open, &saved.document)
+        write_then_view(&open, |store| {
+            project::save_resolved(&open.project, Some(store), &rel_path, &theirs_hash, &text)
+        })
     })
     .await
 }

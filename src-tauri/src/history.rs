@@ -4,7 +4,7 @@
 
 use tauri::State;
 
-use crate::commands::{blocking, view};
+use crate::commands::{blocking, write_then_view};
 use crate::dto::{CopySidesDto, DocumentView, ErrorDto, FieldChangeDto, VersionDiffDto, VersionDto};
 use crate::state::Workspace;
 use seam_core::{copies, history};
@@ -61,11 +61,7 @@ pub async fn restore_version(
 ) -> Result<DocumentView, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
-        let saved = {
-            let mut store = open.store();
-            history::restore(&open.project, Some(&mut store), &rel_path, &rev, Some(&disk_hash))?
-        };
-        view(&open, &saved.document)
+        write_then_view(&open, |store| history::restore(&open.project, Some(store), &rel_path, &rev, Some(&disk_hash)))
     })
     .await
 }
@@ -102,11 +98,9 @@ pub async fn resolve_conflict_copy(
 ) -> Result<DocumentView, ErrorDto> {
     let open = workspace.current()?;
     blocking(move || {
-        let saved = {
-            let mut store = open.store();
-            copies::resolve(&open.project, Some(&mut store), &copy_rel_path, &original_hash, &copy_hash, &text)?
-        };
-        view(&open, &saved.document)
+        write_then_view(&open, |store| {
+            copies::resolve(&open.project, Some(store), &copy_rel_path, &original_hash, &copy_hash, &text)
+        })
     })
     .await
 }
