@@ -19,6 +19,7 @@ fn main() {
         "create_document",
         "datasheet",
         "dashboard",
+        "dataset_view",
         "import_metrics",
         "set_watch_mode",
         "document_history",

@@ -41,13 +41,14 @@ measure() { # NAME COMMAND...: prints wall seconds, peak RSS (KB) and the tool's
   shift
   local status=0
   /usr/bin/time -v -o "$log" "$@" >"$project/$name.out" 2>"$project/$name.err" || status=$?
-  local wall rss
+  local wall rss cpu
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$log")
+  cpu=$(awk -F': ' '/User time|System time/ {sum += $2} END {print sum}' "$log")
   rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log")
   local seconds
   seconds=$(echo "$wall" | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
-  printf '%-8s exit %d  wall %8.2f s  %8.1f MB/s  %10.0f rows/s  peak RSS %8.1f MB\n' \
-    "$name" "$status" "$seconds" "$(echo "$bytes / 1000000 / $seconds" | bc -l)" \
+  printf '%-8s exit %d  wall %8.2f s  cpu %8.2f s  %8.1f MB/s  %10.0f rows/s  peak RSS %8.1f MB\n' \
+    "$name" "$status" "$seconds" "$cpu" "$(echo "$bytes / 1000000 / $seconds" | bc -l)" \
     "$(echo "$rows / $seconds" | bc -l)" "$(echo "$rss / 1024" | bc -l)"
   tail -n 20 "$project/$name.out" | sed 's/^/    /'
   grep -v '^$' "$project/$name.err" | tail -n 5 | sed 's/^/    /' || true

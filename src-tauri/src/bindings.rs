@@ -7,10 +7,11 @@ use std::path::PathBuf;
 use ts_rs::{Config, TS};
 
 use crate::dto::{
-    BudgetLine, Change, Checkpoint, ConflictSides, CopySidesDto, Dashboard, Datasheet, DatasheetSection,
-    DocumentSummary, DocumentView, ErrorDto, FieldChangeDto, FieldEdit, GraphEdge, GraphNode, IndexProgress, IssueDto,
-    Measured, MenuAction, MetricsImportRequest, MetricsImportResult, ProjectChanges, ProjectInfo, RecentProject,
-    RowReport, SaveRequest, SearchFilter, SearchHit, SectionAnswer, SeriesPoint, SheetReport, StatusCounts, Timebox,
+    BudgetLine, Change, Checkpoint, ConflictSides, CopySidesDto, Dashboard, DatasetCategory, DatasetCheck,
+    DatasetColumn, DatasetSample, DatasetValidation, DatasetView, Datasheet, DatasheetSection, DocumentSummary,
+    DocumentView, ErrorDto, FieldChangeDto, FieldEdit, GraphEdge, GraphNode, IndexProgress, IssueDto, Measured,
+    MenuAction, MetricsImportRequest, MetricsImportResult, ProjectChanges, ProjectInfo, RecentProject, RowReport,
+    SaveRequest, SearchFilter, SearchHit, SectionAnswer, SeriesPoint, SheetReport, StatusCounts, Timebox,
     VersionDiffDto, VersionDto,
 };
 
@@ -58,6 +59,7 @@ const COMMANDS: &[CommandSignature] = &[
     ("createDocument", "create_document", &[("kind", "string"), ("title", "string")], "string"),
     ("datasheet", "datasheet", &[("body", "string"), ("answer", "SectionAnswer | null")], "Datasheet"),
     ("dashboard", "dashboard", &[], "Dashboard"),
+    ("datasetView", "dataset_view", &[("relPath", "string")], "DatasetView"),
     ("importMetrics", "import_metrics", &[("request", "MetricsImportRequest")], "MetricsImportResult"),
     ("setWatchMode", "set_watch_mode", &[("poll", "boolean")], "ProjectInfo"),
     ("documentHistory", "document_history", &[("relPath", "string")], "VersionDto[]"),
@@ -219,6 +221,12 @@ fn generate() -> Vec<(String, String)> {
         type_file::<GraphNode>(&config),
         type_file::<GraphEdge>(&config),
         type_file::<Dashboard>(&config),
+        type_file::<DatasetView>(&config),
+        type_file::<DatasetColumn>(&config),
+        type_file::<DatasetCategory>(&config),
+        type_file::<DatasetValidation>(&config),
+        type_file::<DatasetCheck>(&config),
+        type_file::<DatasetSample>(&config),
         type_file::<MetricsImportRequest>(&config),
         type_file::<MetricsImportResult>(&config),
         type_file::<VersionDto>(&config),

@@ -10,7 +10,7 @@ use seam_core::project::{self, SaveRequest as CoreSaveRequest};
 use seam_core::store::ListFilter;
 
 use crate::dto::{
-    ConflictSides, Dashboard, Datasheet, DocumentSummary, DocumentView, ErrorDto, FieldEdit, IssueDto,
+    ConflictSides, Dashboard, DatasetView, Datasheet, DocumentSummary, DocumentView, ErrorDto, FieldEdit, IssueDto,
     MetricsImportRequest, MetricsImportResult, ProjectInfo, RecentProject, SaveRequest, SearchFilter, SearchHit,
     SectionAnswer,
 };
@@ -318,4 +318,18 @@ pub async fn set_watch_mode(
     workspace: State<'_, Workspace>,
 ) -> Result<ProjectInfo, ErrorDto> {
     workspace.set_watch_mode(&app, poll)
+}
+
+/// The dataset view of one note: schema with the documented profile, latest validation on this device.
+#[tauri::command]
+pub async fn dataset_view(rel_path: String, workspace: State<'_, Workspace>) -> Result<DatasetView, ErrorDto> {
+    let open = workspace.current()?;
+    blocking(move || {
+        let overview = {
+            let store = open.store();
+            seam_core::dataset::overview(&open.project, &store, &rel_path)?
+        };
+        Ok(DatasetView::from_core(&rel_path, overview))
+    })
+    .await
 }

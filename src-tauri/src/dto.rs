@@ -765,3 +765,210 @@ pub struct CopySidesDto {
     pub copy_hash: String,
     pub merged: String,
 }
+
+// ---------------------------------------------------------------- dataset view
+
+/// One column of a dataset note's schema with its documented profile.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetColumn {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub column_type: String,
+    pub nullable: Option<bool>,
+    pub unique: bool,
+    /// `[0, 5000]`, `[0, ∞]`; null when the note states no range.
+    pub range: Option<String>,
+    #[serde(rename = "enum")]
+    pub allowed: Option<Vec<String>>,
+    pub pattern: Option<String>,
+    pub label: bool,
+    /// Review state of the column: `proposed`, `agreed`, `disputed`.
+    pub state: Option<String>,
+    /// From the profile: share of empty values, and a histogram (numeric columns: 20 equal-width
+    /// bins between `histogramMin` and `histogramMax`) or value counts (categorical columns).
+    pub profiled: bool,
+    pub null_fraction: Option<f64>,
+    pub histogram: Option<Vec<f64>>,
+    pub histogram_min: Option<f64>,
+    pub histogram_max: Option<f64>,
+    pub categories: Option<Vec<DatasetCategory>>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetCategory {
+    pub value: String,
+    pub count: f64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetSample {
+    pub row: f64,
+    pub line: Option<f64>,
+    /// Null for an empty value.
+    pub value: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetCheck {
+    pub column: Option<String>,
+    pub check: String,
+    pub rule: String,
+    /// `passed`, `failed`, `not-run`.
+    pub status: String,
+    pub failing: f64,
+    pub message: Option<String>,
+    pub samples: Vec<DatasetSample>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetValidation {
+    pub at_ms: f64,
+    pub data_file: String,
+    pub format: String,
+    pub rows: f64,
+    pub complete: bool,
+    pub passed: bool,
+    /// Why the file could not be read to its end (the counts cover only the rows before it).
+    pub read_error: Option<String>,
+    pub checks: Vec<DatasetCheck>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DatasetView {
+    pub rel_path: String,
+    pub status: Option<String>,
+    pub columns: Vec<DatasetColumn>,
+    /// The documented profile file (project-relative), its row count if present, or why it cannot be read.
+    pub profile_path: String,
+    pub profile_rows: Option<f64>,
+    pub profile_error: Option<String>,
+    /// The latest `seam dataset validate` run on this device, if any.
+    pub validation: Option<DatasetValidation>,
+}
+
+/// Display histograms have this many bins (the profile keeps 100).
+const DISPLAY_BINS: usize = 20;
+
+impl DatasetView {
+    pub fn from_core(rel_path: &str, overview: seam_core::dataset::NoteOverview) -> DatasetView {
+        use seam_core::dataset::validate::CheckStatus;
+        let profile = overview.profile.as_ref();
+        let columns = overview
+            .dataset
+            .schema
+            .iter()
+            .map(|column| {
+                let profiled = profile.and_then(|profile| profile.columns.iter().find(|c| c.name == column.name));
+                let histogram = profiled.and_then(|p| p.histogram.as_ref());
+                let text = |value: &serde_json::Value| match value {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                let bound = |value: Option<f64>, open: &str| value.map_or_else(|| open.to_string(), |v| v.to_string());
+                DatasetColumn {
+                    name: column.name.clone(),
+                    column_type: column.column_type.clone(),
+                    nullable: column.nullable,
+                    unique: column.unique == Some(true),
+                    range: column.range.map(|[low, high]| format!("[{}, {}]", bound(low, "-∞"), bound(high, "∞"))),
+                    allowed: column.allowed.as_ref().map(|values| values.iter().map(text).collect()),
+                    pattern: column.pattern.clone(),
+                    label: column.label == Some(true),
+                    state: column.state.map(|state| {
+                        serde_json::to_value(state)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default()
+                    }),
+                    profiled: profiled.is_some(),
+                    null_fraction: profiled.map(|p| p.null_fraction),
+                    histogram: histogram.map(|h| {
+                        let group = h.counts.len().div_ceil(DISPLAY_BINS).max(1);
+                        h.counts.chunks(group).map(|chunk| chunk.iter().sum::<u64>() as f64).collect()
+                    }),
+                    histogram_min: histogram.map(|h| h.min),
+                    histogram_max: histogram.map(|h| h.max),
+                    categories: profiled.and_then(|p| p.categories.as_ref()).map(|categories| {
+                        let mut list: Vec<DatasetCategory> = categories
+                            .iter()
+                            .map(|c| DatasetCategory { value: c.value.clone(), count: c.count as f64 })
+                            .collect();
+                        if let Some(other) = profiled.and_then(|p| p.other).filter(|other| *other > 0) {
+                            list.push(DatasetCategory { value: "(other)".to_string(), count: other as f64 });
+                        }
+                        list
+                    }),
+                }
+            })
+            .collect();
+        let validation = overview.latest_validation.map(|stored| {
+            let report = stored.report;
+            DatasetValidation {
+                at_ms: stored.at_ms as f64,
+                data_file: report.data_file,
+                format: report.format,
+                rows: report.rows as f64,
+                complete: report.complete,
+                passed: report.passed,
+                read_error: report.read_error.map(|error| error.to_string()),
+                checks: report
+                    .checks
+                    .into_iter()
+                    .map(|check| DatasetCheck {
+                        column: check.column,
+                        check: check.check,
+                        rule: check.rule,
+                        status: match check.status {
+                            CheckStatus::Passed => "passed",
+                            CheckStatus::Failed => "failed",
+                            CheckStatus::NotRun => "not-run",
+                        }
+                        .to_string(),
+                        failing: check.failing as f64,
+                        message: check.message,
+                        samples: check
+                            .samples
+                            .into_iter()
+                            .map(|sample| DatasetSample {
+                                row: sample.row as f64,
+                                line: sample.line.map(|line| line as f64),
+                                value: sample.value,
+                                note: sample.note,
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        });
+        DatasetView {
+            rel_path: rel_path.to_string(),
+            status: overview.dataset.common.status.map(|status| {
+                serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
+            }),
+            columns,
+            profile_path: overview.profile_rel_path,
+            profile_rows: profile.map(|profile| profile.rows as f64),
+            profile_error: overview.profile_error,
+            validation,
+        }
+    }
+}
+
+impl From<seam_core::dataset::DatasetError> for ErrorDto {
+    fn from(error: seam_core::dataset::DatasetError) -> ErrorDto {
+        use seam_core::dataset::DatasetError;
+        let code = match &error {
+            DatasetError::Note(_) => "invalid",
+            DatasetError::Store(_) => "internal",
+            DatasetError::Read(_) | DatasetError::Profile { .. } | DatasetError::Write { .. } => "io",
+        };
+        ErrorDto::new(code, error.to_string())
+    }
+}

@@ -63,6 +63,7 @@ pub fn run() {
             commands::create_document,
             commands::datasheet,
             commands::dashboard,
+            commands::dataset_view,
             commands::import_metrics,
             commands::set_watch_mode,
             history::document_history,

@@ -3,6 +3,7 @@ import { invoke } from "@tauri-apps/api/core";
 import type { ConflictSides } from "./ConflictSides";
 import type { CopySidesDto } from "./CopySidesDto";
 import type { Dashboard } from "./Dashboard";
+import type { DatasetView } from "./DatasetView";
 import type { Datasheet } from "./Datasheet";
 import type { DocumentSummary } from "./DocumentSummary";
 import type { DocumentView } from "./DocumentView";
@@ -36,6 +37,7 @@ export const commands = {
   createDocument: (kind: string, title: string) => invoke<string>("create_document", { kind, title }),
   datasheet: (body: string, answer: SectionAnswer | null) => invoke<Datasheet>("datasheet", { body, answer }),
   dashboard: () => invoke<Dashboard>("dashboard"),
+  datasetView: (relPath: string) => invoke<DatasetView>("dataset_view", { relPath }),
   importMetrics: (request: MetricsImportRequest) => invoke<MetricsImportResult>("import_metrics", { request }),
   setWatchMode: (poll: boolean) => invoke<ProjectInfo>("set_watch_mode", { poll }),
   documentHistory: (relPath: string) => invoke<VersionDto[]>("document_history", { relPath }),
