@@ -249,6 +249,23 @@ fn relative(root: &Path, path: &Path) -> Option<String> {
     (!hidden && !text.is_empty()).then_some(text)
 }
 
+/// Whether an event can mean a file's content or presence changed. Reading is not: opening a
+/// folder to list it or a file to read it raises access events (inotify `IN_OPEN`,
+/// `IN_CLOSE_NOWRITE`), and the index's own walk would otherwise report every folder it listed,
+/// which sends the next batch through a whole-folder index again. A write ends with
+/// `IN_CLOSE_WRITE`, which is kept; so are metadata changes other than the access time (a chmod
+/// can make a file readable again).
+fn changes_content(kind: &notify_debouncer_full::notify::EventKind) -> bool {
+    use notify_debouncer_full::notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
+    use notify_debouncer_full::notify::EventKind;
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
+        EventKind::Access(_) => false,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => false,
+        _ => true,
+    }
+}
+
 /// Watches `root` recursively and sends debounced signals. Seam's own temporary files and
 /// everything under hidden folders are filtered out here; whether a change is Seam's own write
 /// is decided by the index (its size, mtime and hash are already in the store).
@@ -265,6 +282,7 @@ pub fn watch(root: &Path, mode: WatchMode, sender: mpsc::Sender<WatchSignal>) ->
                 } else {
                     let mut paths: Vec<String> = events
                         .iter()
+                        .filter(|event| changes_content(&event.kind))
                         .flat_map(|event| event.paths.iter())
                         .filter_map(|path| relative(&root_for_events, path))
                         .collect();
@@ -313,6 +331,33 @@ pub fn watch(root: &Path, mode: WatchMode, sender: mpsc::Sender<WatchSignal>) ->
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn reading_the_folder_is_not_a_change() {
+        use notify_debouncer_full::notify::event::{
+            AccessKind, AccessMode, CreateKind, DataChange, MetadataKind, ModifyKind, RemoveKind, RenameMode,
+        };
+        use notify_debouncer_full::notify::EventKind;
+        for quiet in [
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Read),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)),
+        ] {
+            assert!(!super::changes_content(&quiet), "{quiet:?}");
+        }
+        for change in [
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            EventKind::Create(CreateKind::File),
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions)),
+            EventKind::Remove(RemoveKind::File),
+            EventKind::Any,
+        ] {
+            assert!(super::changes_content(&change), "{change:?}");
+        }
+    }
 
     #[test]
     fn network_file_systems_are_found_by_the_longest_mount_point() {
