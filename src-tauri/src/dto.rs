@@ -224,7 +224,7 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Change {
-    /// `added`, `changed`, `removed`, `renamed`, `conflict`, `error` or `deletions-held`.
+    /// `added`, `changed`, `removed`, `renamed`, `conflict`, `error`, `deletions-held`, or `measurements` (a run file under `metrics/` appeared, changed or vanished; not a document).
     pub kind: String,
     pub rel_path: String,
     pub id: Option<String>,

@@ -937,7 +937,21 @@ pub fn watch_project(
                 }
                 paths.sort();
                 paths.dedup();
-                let changes = reindex(&mut known_copies, false, (!rescan).then_some(paths.as_slice()));
+                // Measurement runs are not documents: reported as they are, left out of the index.
+                let (runs, paths): (Vec<String>, Vec<String>) =
+                    paths.into_iter().partition(|rel| crate::metrics::runs::is_run_path(rel));
+                let mut changes = if paths.is_empty() && !rescan {
+                    Vec::new()
+                } else {
+                    reindex(&mut known_copies, false, (!rescan).then_some(paths.as_slice()))
+                };
+                changes.extend(runs.into_iter().map(|rel_path| Change {
+                    kind: ChangeKind::Measurements,
+                    rel_path,
+                    id: None,
+                    from: None,
+                    message: None,
+                }));
                 // A run over a few paths is no reconcile: the backstop still runs on time.
                 if rescan {
                     last_reconcile = Instant::now();

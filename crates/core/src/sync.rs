@@ -32,6 +32,9 @@ pub enum ChangeKind {
     Error,
     /// Many files vanished at once; the deletions were not applied.
     DeletionsHeld,
+    /// A recorded measurement run under `metrics/` appeared, changed or vanished (a teammate's
+    /// import): not a document, but the dashboard draws it.
+    Measurements,
 }
 
 impl ChangeKind {
@@ -44,6 +47,7 @@ impl ChangeKind {
             ChangeKind::Conflict => "conflict",
             ChangeKind::Error => "error",
             ChangeKind::DeletionsHeld => "deletions-held",
+            ChangeKind::Measurements => "measurements",
         }
     }
 }

@@ -206,3 +206,25 @@ fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
+
+#[test]
+fn a_teammates_measurement_run_is_reported_without_touching_the_index() {
+    let watching = Watching::start();
+    let folder = watching.path("metrics/ticket-routing-requirements");
+    fs::create_dir_all(&folder).expect("metrics folder");
+    let existing = fs::read_dir(&folder)
+        .expect("list runs")
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|path| path.extension().is_some_and(|ext| ext == "json"))
+        .expect("the example records runs for this sheet");
+    let rel = "metrics/ticket-routing-requirements/2026-11-29T093000Z-priya.json";
+    fs::copy(&existing, watching.path(rel)).expect("a teammate's run arrives");
+    let seen = watching.wait_for("a measurements change", |changes| has(changes, ChangeKind::Measurements, rel));
+    assert!(
+        seen.iter().all(|change| change.kind == ChangeKind::Measurements),
+        "a run file is not a document: {seen:?}"
+    );
+    let indexed = watching.store.lock().expect("store").file_states_of(&[rel.to_string()]).expect("states");
+    assert!(indexed.is_empty(), "the run file was indexed as a document: {indexed:?}");
+}

@@ -69,5 +69,31 @@ async fn importing_a_metrics_file_adds_a_point_to_the_chart() {
         .filter(|name| name.ends_with("-router-eval-latest.json"))
         .collect();
     assert_eq!(runs.len(), 1, "one new run file");
+
+    // A teammate's import arrives through the shared folder (git pull, a synced drive): the open
+    // dashboard redraws with the new point, nobody clicks anything.
+    let teammate = r#"{
+  "sheet": "ticket-routing-requirements",
+  "imported_at": "2026-12-01T09:30:00Z",
+  "source": "router-v2-eval-2026-12-01.json",
+  "format": "json",
+  "points": [
+    {"requirement": "queue-macro-f1", "metric": "macro_f1", "slice": null, "name": "macro_f1", "value": 0.905, "at": "2026-12-01"}
+  ]
+}
+"#;
+    fs::write(app.project_file(&format!("metrics/{SHEET}/20261201T093000Z-router-v2-eval-2026-12-01.json")), teammate)
+        .expect("a teammate's run");
+    app.wait_until("the teammate's point on the chart", WAIT_TIMEOUT, async || {
+        let chart = driver.find(By::Css(CHART)).await.map_err(|error| error.to_string())?;
+        let points = chart.attr("data-points").await.map_err(|error| error.to_string())?.unwrap_or_default();
+        let last = chart.attr("data-last-value").await.map_err(|error| error.to_string())?.unwrap_or_default();
+        if points == (before + 2).to_string() && last == "0.905" {
+            Ok(())
+        } else {
+            Err(format!("{points} points, last value {last}"))
+        }
+    })
+    .await;
     app.close().await;
 }

@@ -2,7 +2,7 @@
 
 export type Change = { 
 /**
- * `added`, `changed`, `removed`, `renamed`, `conflict`, `error` or `deletions-held`.
+ * `added`, `changed`, `removed`, `renamed`, `conflict`, `error`, `deletions-held`, or `measurements` (a run file under `metrics/` appeared, changed or vanished; not a document).
  */
 kind: string, relPath: string, id: string | null, 
 /**

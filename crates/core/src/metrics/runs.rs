@@ -53,6 +53,14 @@ pub struct RunFile {
 }
 
 /// Every run file, and an issue for each one that cannot be read (it is then left out).
+/// Whether a project-relative path is a recorded run file (`metrics/**/*.json`), as `read_runs`
+/// lists them.
+pub fn is_run_path(rel_path: &str) -> bool {
+    rel_path.strip_prefix(METRICS_FOLDER).is_some_and(|rest| rest.starts_with('/'))
+        && rel_path.ends_with(".json")
+        && rel_path.split('/').all(|part| !part.starts_with('.'))
+}
+
 pub fn read_runs(project: &Project) -> (Vec<RunFile>, Vec<Issue>) {
     let mut runs = Vec::new();
     let mut issues = Vec::new();
