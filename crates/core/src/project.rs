@@ -698,7 +698,12 @@ pub fn save(project: &Project, store: Option<&mut Store>, request: &SaveRequest)
     let Some(base) = base_document(store.as_deref(), request, &disk)? else {
         return Err(conflict(&disk));
     };
-    let mine = apply_edits(&base, request)?;
+    let mut mine = apply_edits(&base, request)?;
+    if mine.hash != base.hash {
+        if let Some(earlier) = store.as_deref().and_then(|store| earlier_wording(store, &mine)) {
+            mine = earlier;
+        }
+    }
     let (document, merged_with_disk) = if disk.hash == request.base_hash {
         (mine, false)
     } else {
@@ -721,6 +726,27 @@ pub fn save(project: &Project, store: Option<&mut Store>, request: &SaveRequest)
     }
     write_document(store, &path, &document, &disk.hash)?;
     Ok(Saved { document, merged_with_disk })
+}
+
+/// How many of a document's newest versions a save looks through for `earlier_wording`.
+const EARLIER_WORDING_VERSIONS: usize = 12;
+
+/// A recent version of the document that says exactly what `mine` says — the same front matter
+/// values and the same body — in its own words. An undo in the app sends values (`0.8`), not the
+/// text they were written as (`0.80`, a comment beside it); when the values are those of a
+/// version the file had a moment ago, writing that version back restores its bytes too.
+fn earlier_wording(store: &Store, mine: &Document) -> Option<Document> {
+    let body = &mine.text[mine.body_start..];
+    let revisions = store.revisions(&mine.rel_path).ok()?;
+    revisions.iter().filter(|revision| revision.hash != mine.hash).take(EARLIER_WORDING_VERSIONS).find_map(|revision| {
+        let text = store.blob(&revision.hash).ok()??;
+        if !text.ends_with(body) {
+            return None;
+        }
+        let earlier = parse_document(&mine.rel_path, text.as_bytes());
+        (!earlier.read_only && &earlier.text[earlier.body_start..] == body && earlier.json == mine.json)
+            .then_some(earlier)
+    })
 }
 
 fn write_document(

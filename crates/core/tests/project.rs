@@ -224,3 +224,32 @@ fn index_paths_reindexes_only_the_reported_files_and_leaves_the_rest_to_the_full
         assert!(project::index_paths(&project, &mut store, &batch).expect("index paths").is_none(), "{batch:?}");
     }
 }
+
+#[test]
+fn undoing_an_edit_writes_the_earlier_bytes_back_not_a_reformatted_value() {
+    let (_dir, project, mut store) = example();
+    project::index(&project, &mut store).expect("index");
+    let rel = "requirements/sheet.md";
+    let original = "---\nkind: requirements\nid: sheet\ntitle: Sheet\nstatus: draft\nrequirements:\n  - id: recall\n    metric: recall\n    op: \">=\"\n    target: 0.90   # agreed with ops\n    threshold: 0.80\n---\nBody.\n";
+    fs::write(project.root.join(rel), original).expect("write");
+    project::index(&project, &mut store).expect("index the new sheet");
+    let set = |base_hash: &str, value: &str| SaveRequest {
+        rel_path: rel.to_string(),
+        base_hash: base_hash.to_string(),
+        edits: vec![Edit::Set {
+            path: "requirements[0].threshold".to_string(),
+            value: NewValue::Yaml(value.to_string()),
+        }],
+        body: None,
+    };
+    let first = project.read_document(rel).expect("read");
+    let changed = project::save(&project, Some(&mut store), &set(&first.hash, "0.85")).expect("save").document;
+    assert!(changed.text.contains("threshold: 0.85"));
+    // Undo in the app sends the value as the UI holds it: 0.8.
+    let undone = project::save(&project, Some(&mut store), &set(&changed.hash, "0.8")).expect("undo").document;
+    assert_eq!(undone.text, original, "the earlier bytes, trailing zero and comment included");
+    assert_eq!(fs::read_to_string(project.root.join(rel)).expect("read"), original);
+    // A value no recent version had is written as given.
+    let other = project::save(&project, Some(&mut store), &set(&undone.hash, "0.7")).expect("save").document;
+    assert!(other.text.contains("threshold: 0.7\n") && other.text.contains("0.90   # agreed with ops"));
+}

@@ -300,6 +300,15 @@ async fn theme_toggle_shortcuts_help_and_new_document_action() {
     let dialog = app.wait_for(r#"[data-testid="shortcuts-dialog"]"#).await;
     let text = app.check("read the shortcuts", dialog.text().await).await;
     assert!(text.contains("Ctrl+K") && text.contains("Quick open"), "{text}");
+    // Tab and Shift+Tab stay inside the dialog: the page behind it is out of reach.
+    let inside =
+        r#"return document.querySelector('[data-testid="shortcuts-dialog"]').contains(document.activeElement);"#;
+    for step in 0..8 {
+        let keys = if step < 5 { TypingData::from(Key::Tab) } else { Key::Shift + Key::Tab };
+        press(&app, keys).await;
+        let focus_inside = app.check("where focus is", app.driver().execute(inside, Vec::new()).await).await;
+        assert_eq!(focus_inside.json().as_bool(), Some(true), "Tab number {step} left the dialog");
+    }
     press(&app, Key::Escape).await;
     app.wait_until("the shortcuts dialog to close", WAIT_TIMEOUT, async || {
         if app.find_all(r#"[data-testid="shortcuts-dialog"]"#).await.is_empty() {
