@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the screenshots in docs/screenshots/ from the real app in a real window (under
-# Xvfb): the welcome screen, an open document with its backlinks, quick open and the shortcuts
-# help, each in the light and the dark theme, plus main.png for the README. Look at them before
+# Xvfb): the welcome screen, an open document with its backlinks, quick open, the shortcuts
+# help, the contract, dataset and meeting editors and the dashboard, each in the light and the
+# dark theme, plus main.png for the README. Look at them before
 # committing.
 set -euo pipefail
 

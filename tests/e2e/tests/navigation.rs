@@ -415,6 +415,38 @@ async fn screenshots_of_each_main_view() {
         })
         .await;
     }
+
+    // The editor of every kind, and the dashboard, in both themes.
+    for theme in ["light", "dark"] {
+        set_theme(&app, theme).await;
+        for (name, rel_path) in [
+            ("contract", "contracts/ticket-routing-api.md"),
+            ("dataset", "datasets/customer-accounts.md"),
+            ("meeting", "meetings/routing-v2-negotiation-2026-11-10.md"),
+        ] {
+            open_from_sidebar(&app, rel_path).await;
+            app.check(
+                "scroll to the top",
+                app.driver().execute("document.querySelector('main.content').scrollTo(0, 0);", Vec::new()).await,
+            )
+            .await;
+            save(&app, &format!("{name}-{theme}")).await;
+        }
+        let open = app.wait_for(r#"[data-testid="open-dashboard"]"#).await;
+        app.check("open the dashboard", open.click().await).await;
+        app.wait_for(r#"body[data-dashboard-ready="true"] [data-testid="metric-chart"]"#).await;
+        save(&app, &format!("dashboard-{theme}")).await;
+        let close = app.wait_for(r#"[data-testid="open-dashboard"]"#).await;
+        app.check("close the dashboard", close.click().await).await;
+        app.wait_until("the dashboard closed", WAIT_TIMEOUT, async || {
+            if app.find_all(r#"[data-testid="dashboard"]"#).await.is_empty() {
+                Ok(())
+            } else {
+                Err("still open".to_owned())
+            }
+        })
+        .await;
+    }
     app.close().await;
 }
 
