@@ -18,6 +18,7 @@ use seam_core::store::{ListFilter, SearchFilter, Store};
 use seam_core::sync::{ChangeKind, WatchMode};
 
 mod metrics_cli;
+mod negotiation_cli;
 mod report;
 
 #[derive(Parser)]
@@ -151,6 +152,28 @@ enum Command {
     /// Check requirement rows against measured values (the sheets' own, or those of --metrics
     /// FILE), budgets and the research time-box.
     Check(metrics_cli::CheckArgs),
+    /// Move a document along its lifecycle (draft, proposed, agreed, superseded, retired).
+    Status(negotiation_cli::StatusArgs),
+    /// Sign the current content of a document for a role seam.toml requires.
+    Signoff(negotiation_cli::SignoffArgs),
+    /// A document's sign-offs: current or stale, the version each was made on, what changed since.
+    Signoffs(negotiation_cli::SignoffsArgs),
+    /// Negotiate one item: set its state, propose a counter value, accept or reject it.
+    Item(negotiation_cli::ItemArgs),
+    /// The negotiable items of a document with their states and open counter-proposals.
+    Items(negotiation_cli::ItemsArgs),
+    /// Comment on a document or one of its items; reply, resolve, reopen, list threads.
+    Discuss(negotiation_cli::DiscussArgs),
+    /// Meetings: create one, build the agenda, record decisions, write the packet (HTML or PDF).
+    Meeting {
+        #[command(subcommand)]
+        command: negotiation_cli::MeetingCommand,
+    },
+    /// The local identity used for --as (settings file, else git config user.name).
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
     /// Check every document: syntax, required keys, value shapes, links, duplicate ids.
     Lint {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -620,6 +643,14 @@ fn run(cli: Cli) -> Result<()> {
         Command::Dataset(command) => run_dataset(&cli, command),
         Command::Metrics { command } => metrics_cli::run_metrics(&start_dir(&cli), command),
         Command::Check(args) => metrics_cli::run_check(&start_dir(&cli), args),
+        Command::Status(args) => negotiation_cli::run_status(&start_dir(&cli), args),
+        Command::Signoff(args) => negotiation_cli::run_signoff(&start_dir(&cli), args),
+        Command::Signoffs(args) => negotiation_cli::run_signoffs(&start_dir(&cli), args),
+        Command::Item(args) => negotiation_cli::run_item(&start_dir(&cli), args),
+        Command::Items(args) => negotiation_cli::run_items(&start_dir(&cli), args),
+        Command::Discuss(args) => negotiation_cli::run_discuss(&start_dir(&cli), args),
+        Command::Meeting { command } => negotiation_cli::run_meeting(&start_dir(&cli), command),
+        Command::Whoami { json } => negotiation_cli::run_whoami(&start_dir(&cli), *json),
         Command::Lint { format, json } => {
             let project = Project::discover(&start_dir(&cli))?;
             let report = seam_core::lint::lint(&project);
