@@ -359,6 +359,8 @@ fn run(cli: Cli) -> Result<()> {
             let (project, mut store) = open(&cli)?;
             project::index(&project, &mut store)?;
             let rows = store.list(&ListFilter { kind: kind.clone(), status: status.clone() })?;
+            let unresolved = seam_core::negotiation::discussion::unresolved_counts(&project);
+            let unresolved_of = |id: &str| unresolved.get(id).copied().unwrap_or(0);
             if *json {
                 return print_json(&Value::Array(
                     rows.iter()
@@ -366,7 +368,7 @@ fn run(cli: Cli) -> Result<()> {
                             json!({
                                 "id": row.id, "kind": row.kind, "title": row.title, "status": row.status,
                                 "version": row.version, "path": row.rel_path, "owners": row.owners, "tags": row.tags,
-                                "errors": row.error_count,
+                                "errors": row.error_count, "unresolved": unresolved_of(&row.id),
                             })
                         })
                         .collect(),
@@ -374,12 +376,17 @@ fn run(cli: Cli) -> Result<()> {
             }
             for row in &rows {
                 println!(
-                    "{:<13} {:<10} {:<36} {}{}",
+                    "{:<13} {:<10} {:<36} {}{}{}",
                     row.kind.as_deref().unwrap_or("?"),
                     row.status.as_deref().unwrap_or("-"),
                     row.id,
                     row.title,
-                    if row.error_count > 0 { format!("  ({} errors)", row.error_count) } else { String::new() }
+                    if row.error_count > 0 { format!("  ({} errors)", row.error_count) } else { String::new() },
+                    match unresolved_of(&row.id) {
+                        0 => String::new(),
+                        1 => "  (1 open thread)".to_string(),
+                        count => format!("  ({count} open threads)"),
+                    }
                 );
             }
             Ok(())

@@ -261,6 +261,13 @@ fn item_states_and_counter_proposals() {
 #[test]
 fn discussions_reply_resolve_reopen_and_list() {
     let project = TempProject::example();
+    let unresolved = |project: &TempProject| {
+        let list = project.json(&["list", "--json"]);
+        list.as_array().expect("list").iter().find(|row| row["id"] == "ticket-routing-api").expect("row")["unresolved"]
+            .as_u64()
+            .expect("count")
+    };
+    let before = unresolved(&project);
     let comment = project.json(&[
         "discuss",
         "ticket-routing-api",
@@ -298,7 +305,9 @@ fn discussions_reply_resolve_reopen_and_list() {
     assert_eq!(thread["waiting_on"], serde_json::json!(["Kwame Mensah", "Julia Nowak"]));
     assert_eq!(thread["comments"].as_array().expect("comments").len(), 2);
 
+    assert_eq!(unresolved(&project), before + 1, "the list counts the new thread");
     let resolved = project.ok(&["discuss", "resolve", reply["id"].as_str().expect("id")]);
+    assert_eq!(unresolved(&project), before);
     assert!(resolved.contains("resolved"), "{resolved}");
     assert_eq!(project.read(&path), file.replace("resolved: false", "resolved: true"));
     project.ok(&["discuss", "reopen", &id]);

@@ -298,9 +298,10 @@ fn thread_entry(thread: &Thread, title: Option<String>) -> AgendaEntry {
         rel_path: thread.comments[0].rel_path.clone(),
         item: thread.item.clone(),
         summary: format!(
-            "{} ({} comments; {} waits on {}): {first}",
+            "{} ({} comment{}; {} waits on {}): {first}",
             thread.comments[0].author,
             thread.comments.len(),
+            if thread.comments.len() == 1 { "" } else { "s" },
             thread.last_author,
             if thread.waiting_on.is_empty() { "nobody".to_string() } else { thread.waiting_on.join(", ") }
         ),
