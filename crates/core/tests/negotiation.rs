@@ -396,3 +396,86 @@ fn identity_comes_from_explicit_then_settings_then_git() {
     let error = identity::resolve_identity(None, Some(&settings), &root).expect_err("bad toml");
     assert!(error.to_string().contains("identity.toml:1"), "{error}");
 }
+
+#[test]
+fn agenda_decisions_and_packet_html() {
+    use seam_core::negotiation::meeting::{self, AgendaKind, AgendaOptions, Attendee, DecisionInput, NewMeeting};
+    use seam_core::negotiation::packet;
+
+    let Temp { project, mut store, _dir } = temp_project();
+    items::set_item_state(
+        &project,
+        Some(&mut store),
+        PATH,
+        "country",
+        ItemState::Disputed,
+        &actor("Ben <b>", Some("<script>alert(1)</script>")),
+    )
+    .expect("state");
+    discussion::add_comment(
+        &project,
+        &store,
+        &NewComment {
+            document: "scoring-api".into(),
+            item: None,
+            author: "Ana Ruiz".into(),
+            at: "2026-11-20T10:00:00Z".into(),
+            reply_to: None,
+            text: "Who owns <em>retraining</em>? <script>alert(2)</script>".into(),
+        },
+    )
+    .expect("comment");
+    let earlier = meeting::create_meeting(
+        &project,
+        Some(&mut store),
+        &NewMeeting {
+            title: "Kickoff".into(),
+            date: "2026-11-10".into(),
+            attendees: vec![Attendee { name: "Ana Ruiz".into(), role: Some("data-scientist".into()) }],
+            owner: None,
+        },
+    )
+    .expect("meeting");
+    project::index(&project, &mut store).expect("index");
+    meeting::decide(
+        &project,
+        &mut store,
+        &earlier,
+        &DecisionInput {
+            document: "scoring-api".into(),
+            item: Some("sla.latency_p95_ms".into()),
+            decision: "50 ms stays".into(),
+            state: Some("agreed".into()),
+            by: "Ana Ruiz".into(),
+            at: "2026-11-10T10:00:00Z".into(),
+        },
+    )
+    .expect("decide");
+    let options = AgendaOptions { since: None, today: "2026-11-24".into() };
+    let agenda = meeting::agenda(&project, &mut store, &options).expect("agenda");
+    assert_eq!(agenda.last_meeting.as_deref(), Some("kickoff"));
+    assert_eq!(agenda.since.as_deref(), Some("2026-11-10"));
+    let kinds: Vec<(AgendaKind, Option<&str>)> =
+        agenda.entries.iter().map(|entry| (entry.kind, entry.item.as_deref())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (AgendaKind::DisputedItem, Some("country")),
+            (AgendaKind::ProposedDocument, None),
+            (AgendaKind::UnresolvedThread, None),
+        ]
+    );
+    let document = project.read_document(PATH).expect("read");
+    assert_eq!(document.json["sla_states"]["latency_p95_ms"]["state"], "agreed");
+    assert_eq!(document.json["sla_states"]["latency_p95_ms"]["state_reason"], "50 ms stays (kickoff)");
+
+    let packet = packet::gather(&project, &mut store, &options, "2026-11-24T08:00:00Z").expect("packet");
+    assert_eq!(packet.decisions.len(), 1);
+    assert_eq!(packet.open_questions.len(), 1);
+    let html = packet::to_html(&packet);
+    assert!(!html.contains("<script"), "markup from documents and comments is escaped or sanitized");
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("Ben &lt;b&gt;"));
+    assert!(html.contains("<em>retraining</em>"), "comment Markdown is rendered");
+    assert!(html.contains("50 ms stays"));
+}
