@@ -18,6 +18,7 @@ use seam_core::store::{ListFilter, SearchFilter, Store};
 use seam_core::sync::{ChangeKind, WatchMode};
 
 mod metrics_cli;
+mod negotiation_cli;
 mod report;
 
 #[derive(Parser)]
@@ -151,6 +152,28 @@ enum Command {
     /// Check requirement rows against measured values (the sheets' own, or those of --metrics
     /// FILE), budgets and the research time-box.
     Check(metrics_cli::CheckArgs),
+    /// Move a document along its lifecycle (draft, proposed, agreed, superseded, retired).
+    Status(negotiation_cli::StatusArgs),
+    /// Sign the current content of a document for a role seam.toml requires.
+    Signoff(negotiation_cli::SignoffArgs),
+    /// A document's sign-offs: current or stale, the version each was made on, what changed since.
+    Signoffs(negotiation_cli::SignoffsArgs),
+    /// Negotiate one item: set its state, propose a counter value, accept or reject it.
+    Item(negotiation_cli::ItemArgs),
+    /// The negotiable items of a document with their states and open counter-proposals.
+    Items(negotiation_cli::ItemsArgs),
+    /// Comment on a document or one of its items; reply, resolve, reopen, list threads.
+    Discuss(negotiation_cli::DiscussArgs),
+    /// Meetings: create one, build the agenda, record decisions, write the packet (HTML or PDF).
+    Meeting {
+        #[command(subcommand)]
+        command: negotiation_cli::MeetingCommand,
+    },
+    /// The local identity used for --as (settings file, else git config user.name).
+    Whoami {
+        #[arg(long)]
+        json: bool,
+    },
     /// Check every document: syntax, required keys, value shapes, links, duplicate ids.
     Lint {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -336,6 +359,8 @@ fn run(cli: Cli) -> Result<()> {
             let (project, mut store) = open(&cli)?;
             project::index(&project, &mut store)?;
             let rows = store.list(&ListFilter { kind: kind.clone(), status: status.clone() })?;
+            let unresolved = seam_core::negotiation::discussion::unresolved_counts(&project);
+            let unresolved_of = |id: &str| unresolved.get(id).copied().unwrap_or(0);
             if *json {
                 return print_json(&Value::Array(
                     rows.iter()
@@ -343,7 +368,7 @@ fn run(cli: Cli) -> Result<()> {
                             json!({
                                 "id": row.id, "kind": row.kind, "title": row.title, "status": row.status,
                                 "version": row.version, "path": row.rel_path, "owners": row.owners, "tags": row.tags,
-                                "errors": row.error_count,
+                                "errors": row.error_count, "unresolved": unresolved_of(&row.id),
                             })
                         })
                         .collect(),
@@ -351,12 +376,17 @@ fn run(cli: Cli) -> Result<()> {
             }
             for row in &rows {
                 println!(
-                    "{:<13} {:<10} {:<36} {}{}",
+                    "{:<13} {:<10} {:<36} {}{}{}",
                     row.kind.as_deref().unwrap_or("?"),
                     row.status.as_deref().unwrap_or("-"),
                     row.id,
                     row.title,
-                    if row.error_count > 0 { format!("  ({} errors)", row.error_count) } else { String::new() }
+                    if row.error_count > 0 { format!("  ({} errors)", row.error_count) } else { String::new() },
+                    match unresolved_of(&row.id) {
+                        0 => String::new(),
+                        1 => "  (1 open thread)".to_string(),
+                        count => format!("  ({count} open threads)"),
+                    }
                 );
             }
             Ok(())
@@ -620,6 +650,14 @@ fn run(cli: Cli) -> Result<()> {
         Command::Dataset(command) => run_dataset(&cli, command),
         Command::Metrics { command } => metrics_cli::run_metrics(&start_dir(&cli), command),
         Command::Check(args) => metrics_cli::run_check(&start_dir(&cli), args),
+        Command::Status(args) => negotiation_cli::run_status(&start_dir(&cli), args),
+        Command::Signoff(args) => negotiation_cli::run_signoff(&start_dir(&cli), args),
+        Command::Signoffs(args) => negotiation_cli::run_signoffs(&start_dir(&cli), args),
+        Command::Item(args) => negotiation_cli::run_item(&start_dir(&cli), args),
+        Command::Items(args) => negotiation_cli::run_items(&start_dir(&cli), args),
+        Command::Discuss(args) => negotiation_cli::run_discuss(&start_dir(&cli), args),
+        Command::Meeting { command } => negotiation_cli::run_meeting(&start_dir(&cli), command),
+        Command::Whoami { json } => negotiation_cli::run_whoami(&start_dir(&cli), *json),
         Command::Lint { format, json } => {
             let project = Project::discover(&start_dir(&cli))?;
             let report = seam_core::lint::lint(&project);

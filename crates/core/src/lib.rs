@@ -10,6 +10,7 @@ pub mod example;
 pub mod history;
 pub mod lint;
 pub mod metrics;
+pub mod negotiation;
 pub mod project;
 pub mod render;
 pub mod store;

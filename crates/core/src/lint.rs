@@ -1,6 +1,7 @@
 //! Project-wide checks: every file's own issues (syntax, required keys, value shapes) plus what
 //! only the whole project shows: duplicate ids, links to ids that do not exist, comments on
-//! documents that do not exist; and the metrics run files under `metrics/`.
+//! documents that do not exist; the metrics run files under `metrics/`; and sign-offs against
+//! `seam.toml` and the content they approved (`negotiation::signoff::lint_issues`).
 
 use std::collections::BTreeMap;
 
@@ -47,6 +48,9 @@ pub fn lint(project: &Project) -> LintReport {
     let ids: std::collections::HashSet<&str> =
         documents.iter().filter(|document| document.kind.is_some()).map(|document| document.id.as_str()).collect();
     report.issues.extend(crate::metrics::runs::lint_runs(project, |id| ids.contains(id)));
+    for document in &documents {
+        report.issues.extend(crate::negotiation::signoff::lint_issues(&project.config, document));
+    }
     for (copy, original) in project.conflict_copies() {
         report.issues.push(Issue::error(
             &original,

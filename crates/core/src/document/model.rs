@@ -54,6 +54,22 @@ pub enum Status {
 
 impl Status {
     pub const ALL: [&'static str; 5] = ["draft", "proposed", "agreed", "superseded", "retired"];
+    pub const EVERY: [Status; 5] =
+        [Status::Draft, Status::Proposed, Status::Agreed, Status::Superseded, Status::Retired];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Proposed => "proposed",
+            Status::Agreed => "agreed",
+            Status::Superseded => "superseded",
+            Status::Retired => "retired",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        Status::EVERY.into_iter().find(|status| status.as_str() == text)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -62,6 +78,44 @@ pub enum ItemState {
     Proposed,
     Agreed,
     Disputed,
+}
+
+impl ItemState {
+    pub const ALL: [ItemState; 3] = [ItemState::Proposed, ItemState::Agreed, ItemState::Disputed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Proposed => "proposed",
+            ItemState::Agreed => "agreed",
+            ItemState::Disputed => "disputed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ItemState> {
+        ItemState::ALL.into_iter().find(|state| state.as_str() == text)
+    }
+}
+
+/// A counter-proposal on one item: the proposed values by field name (`threshold: 0.8`; `value`
+/// for an SLA entry), who proposed them, when and why. The item's own fields keep the agreed
+/// values until the proposal is accepted.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Proposal {
+    pub by: Option<String>,
+    pub at: Option<String>,
+    pub reason: Option<String>,
+    #[serde(flatten)]
+    pub values: std::collections::BTreeMap<String, serde_json::Value>,
+}
+
+/// The negotiation state of an item kept outside the item itself (SLA entries).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ItemNegotiation {
+    pub state: Option<ItemState>,
+    pub state_by: Option<String>,
+    pub state_at: Option<String>,
+    pub state_reason: Option<String>,
+    pub proposed: Option<Proposal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -174,6 +228,11 @@ pub struct Requirement {
     pub rationale: Option<String>,
     pub set_by: Option<String>,
     pub state: Option<ItemState>,
+    pub state_by: Option<String>,
+    pub state_at: Option<String>,
+    pub state_reason: Option<String>,
+    /// A counter-proposal beside the agreed values (docs/NEGOTIATION.md).
+    pub proposed: Option<Proposal>,
     pub measured: Option<Measurement>,
 }
 
@@ -248,6 +307,11 @@ pub struct Field {
     pub description: Option<String>,
     pub source: Option<String>,
     pub state: Option<ItemState>,
+    pub state_by: Option<String>,
+    pub state_at: Option<String>,
+    pub state_reason: Option<String>,
+    /// A counter-proposal beside the agreed values (docs/NEGOTIATION.md).
+    pub proposed: Option<Proposal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -314,6 +378,9 @@ pub struct Contract {
     #[serde(default)]
     pub output: Vec<Field>,
     pub sla: Option<Sla>,
+    /// The negotiation state of each `sla` entry, keyed like `sla` (`latency_p95_ms: {state: agreed, …}`).
+    #[serde(default)]
+    pub sla_states: std::collections::BTreeMap<String, ItemNegotiation>,
     pub behavior: Option<Behavior>,
     pub lifecycle: Option<Lifecycle>,
     #[serde(default)]
@@ -377,6 +444,11 @@ pub struct Column {
     pub max_null_fraction: Option<f64>,
     /// Review state of this column's definition.
     pub state: Option<ItemState>,
+    pub state_by: Option<String>,
+    pub state_at: Option<String>,
+    pub state_reason: Option<String>,
+    /// A counter-proposal beside the agreed values (docs/NEGOTIATION.md).
+    pub proposed: Option<Proposal>,
 }
 
 /// Dataset-level checks `seam dataset validate` runs besides the per-column ones.
@@ -459,6 +531,9 @@ pub struct Decision {
     pub item: Option<String>,
     pub decision: String,
     pub by: Option<String>,
+    /// What the decision set (`seam meeting decide --state`): the item's state with `item`, else
+    /// the document's status.
+    pub state: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
