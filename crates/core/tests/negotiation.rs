@@ -205,6 +205,15 @@ fn agreed_needs_current_signoffs_and_edits_make_them_stale() {
     let paths: Vec<&str> = since.diff.fields.iter().map(|field| field.path.as_str()).collect();
     assert_eq!(paths, vec!["sla.latency_p95_ms"]);
 
+    // The one-call view for a document screen.
+    let view = seam_core::negotiation::document_negotiation(&project, &store, PATH).expect("view");
+    assert_eq!(view.status, Some(Status::Agreed));
+    assert_eq!(view.next_statuses, vec![Status::Proposed, Status::Superseded, Status::Retired]);
+    assert!(!view.can_agree);
+    assert_eq!(view.stale.len(), 2);
+    assert_eq!(view.stale[0].since.as_ref().expect("found").diff.fields[0].path, "sla.latency_p95_ms");
+    assert_eq!(view.items.len(), 5);
+
     // A hash no version has: not found, and reported as such.
     let unknown = format!("sha256:{}", "0".repeat(64));
     assert!(signoff::changes_since(&project, &store, PATH, &unknown).expect("history").is_none());
