@@ -205,6 +205,15 @@ fn agreed_needs_current_signoffs_and_edits_make_them_stale() {
     let paths: Vec<&str> = since.diff.fields.iter().map(|field| field.path.as_str()).collect();
     assert_eq!(paths, vec!["sla.latency_p95_ms"]);
 
+    // The one-call view for a document screen.
+    let view = seam_core::negotiation::document_negotiation(&project, &store, PATH).expect("view");
+    assert_eq!(view.status, Some(Status::Agreed));
+    assert_eq!(view.next_statuses, vec![Status::Proposed, Status::Superseded, Status::Retired]);
+    assert!(!view.can_agree);
+    assert_eq!(view.stale.len(), 2);
+    assert_eq!(view.stale[0].since.as_ref().expect("found").diff.fields[0].path, "sla.latency_p95_ms");
+    assert_eq!(view.items.len(), 5);
+
     // A hash no version has: not found, and reported as such.
     let unknown = format!("sha256:{}", "0".repeat(64));
     assert!(signoff::changes_since(&project, &store, PATH, &unknown).expect("history").is_none());
@@ -478,4 +487,47 @@ fn agenda_decisions_and_packet_html() {
     assert!(html.contains("Ben &lt;b&gt;"));
     assert!(html.contains("<em>retraining</em>"), "comment Markdown is rendered");
     assert!(html.contains("50 ms stays"));
+}
+
+#[test]
+fn a_stale_signoff_is_traced_to_the_git_commit_it_was_made_on() {
+    let Temp { project, mut store, _dir } = temp_project();
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git")
+            .args(["-c", "user.name=Seam Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(&project.root)
+            .env("GIT_CONFIG_GLOBAL", "/dev/null")
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .output()
+            .expect("git runs");
+        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    };
+    git(&["init", "-q"]);
+    signoff::sign(&project, Some(&mut store), PATH, "Ben Okafor", "engineer", "2026-11-20T10:00:00Z").expect("sign");
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "signed"]);
+    let signed_commit = git(&["rev-parse", "HEAD"]);
+    let text = project
+        .read_document(PATH)
+        .expect("read")
+        .text
+        .replace("Scores transactions.", "Scores transactions and refunds.");
+    fs::write(project.root.join(PATH), text).expect("edit");
+    git(&["commit", "-q", "-am", "body edited"]);
+
+    // A store that never saw the signed version: only git has it.
+    let fresh_dir = tempfile::tempdir().expect("tempdir");
+    let mut fresh = Store::open_at(&fresh_dir.path().join("seam.db")).expect("store");
+    project::index(&project, &mut fresh).expect("index");
+    let document = project.read_document(PATH).expect("read");
+    let report = signoff_report(&project.config, &document);
+    assert!(!report.signoffs[0].current);
+    let since = signoff::changes_since(&project, &fresh, PATH, &report.signoffs[0].hash)
+        .expect("history")
+        .expect("found in git");
+    assert_eq!(since.version.rev, format!("git:{signed_commit}"));
+    assert!(since.diff.body_changed);
+    assert!(since.diff.fields.is_empty(), "{:?}", since.diff.fields);
 }

@@ -119,3 +119,63 @@ mod tests {
         assert!(text.starts_with("{name: Tomás Herrera, at: \"2026-11-20T10:00:00Z\""), "{text}");
     }
 }
+
+/// A stale sign-off with the version it was made on and what changed since (None when no kept
+/// version has the content it signed).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct StaleSignoff {
+    pub signoff: signoff::SignoffState,
+    pub since: Option<signoff::ChangesSinceSignoff>,
+}
+
+/// Everything about one document's negotiation, for a document view in one call.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DocumentNegotiation {
+    pub rel_path: String,
+    pub id: String,
+    pub status: Option<crate::document::model::Status>,
+    /// The statuses the lifecycle allows next.
+    pub next_statuses: Vec<crate::document::model::Status>,
+    /// `agreed` is among `next_statuses` and every required role has a current sign-off.
+    pub can_agree: bool,
+    pub signoffs: signoff::SignoffReport,
+    pub stale: Vec<StaleSignoff>,
+    pub items: Vec<items::ItemStatus>,
+    pub threads: Vec<discussion::Thread>,
+}
+
+/// The negotiation state of the document at `rel_path`: status and allowed next statuses,
+/// sign-offs (stale ones with their signed version and the diff since), item states and
+/// discussion threads.
+pub fn document_negotiation(
+    project: &Project,
+    store: &Store,
+    rel_path: &str,
+) -> Result<DocumentNegotiation, NegotiationError> {
+    use crate::document::model::Status;
+    let document = project.read_document(rel_path)?;
+    let status = document.status().as_deref().and_then(Status::parse);
+    let next_statuses = lifecycle::next_statuses(status);
+    let signoffs = signoff::signoff_report(&project.config, &document);
+    let mut stale = Vec::new();
+    for state in signoffs.stale() {
+        let since = if hash::is_well_formed(&state.hash) {
+            signoff::changes_since(project, store, rel_path, &state.hash)?
+        } else {
+            None
+        };
+        stale.push(StaleSignoff { signoff: state.clone(), since });
+    }
+    let (threads, _) = discussion::threads(project, store, Some(&document.id))?;
+    Ok(DocumentNegotiation {
+        rel_path: rel_path.to_string(),
+        id: document.id.clone(),
+        can_agree: next_statuses.contains(&Status::Agreed) && signoffs.missing_roles.is_empty(),
+        status,
+        next_statuses,
+        stale,
+        items: items::items(&document),
+        threads,
+        signoffs,
+    })
+}
