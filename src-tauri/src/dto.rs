@@ -224,7 +224,7 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Change {
-    /// `added`, `changed`, `removed`, `renamed`, `conflict`, `error`, `deletions-held`, or `measurements` (a run file under `metrics/` appeared, changed or vanished; not a document).
+    /// `added`, `changed`, `removed`, `renamed`, `conflict`, `error`, `deletions-held`, `measurements` (a run file under `metrics/` appeared, changed or vanished) or `discussion` (a comment file under `discussions/`); the last two are not documents.
     pub kind: String,
     pub rel_path: String,
     pub id: Option<String>,
@@ -971,4 +971,326 @@ impl From<seam_core::dataset::DatasetError> for ErrorDto {
         };
         ErrorDto::new(code, error.to_string())
     }
+}
+
+// ---------------------------------------------------------------- negotiation
+
+impl From<seam_core::negotiation::NegotiationError> for ErrorDto {
+    fn from(error: seam_core::negotiation::NegotiationError) -> ErrorDto {
+        use seam_core::negotiation::NegotiationError;
+        match error {
+            NegotiationError::Project(error) => error.into(),
+            NegotiationError::Store(error) => error.into(),
+            NegotiationError::Refused { code, .. } => {
+                let message = error.to_string();
+                ErrorDto::new(code, message)
+            }
+            NegotiationError::Identity(message) => ErrorDto::new("identity", message),
+            NegotiationError::Renderer(message) => ErrorDto::new("renderer", message),
+            other => ErrorDto::new("internal", other.to_string()),
+        }
+    }
+}
+
+/// Who is using Seam on this machine (kept in the app's settings, never in a project).
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentityDto {
+    /// Empty when no name is set and git has none either.
+    pub name: String,
+    pub role: Option<String>,
+    /// `settings`, `git` or `none`.
+    pub source: String,
+    /// Every role the project's `seam.toml` asks sign-offs from, for the role picker.
+    pub known_roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SignoffDto {
+    pub index: u32,
+    pub name: String,
+    pub role: String,
+    pub at: String,
+    pub hash: String,
+    /// Made on the content the file has now.
+    pub current: bool,
+    pub role_required: bool,
+    /// For a stale sign-off: the version it was made on (null when Seam no longer has it) and
+    /// what changed since then.
+    pub signed_version: Option<VersionDto>,
+    pub changes_since: Vec<FieldChangeDto>,
+    pub body_changed_since: bool,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProposedValueDto {
+    pub field: String,
+    /// Compact JSON of the agreed value (null when the field is not set) and of the proposal.
+    pub current: Option<String>,
+    pub proposed: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ItemDto {
+    /// Requirement id, field or column name, or `sla.<key>`.
+    pub id: String,
+    /// `requirement`, `input`, `output`, `sla` or `column`.
+    pub kind: String,
+    /// `proposed`, `agreed`, `disputed`, or null when not stated.
+    pub state: Option<String>,
+    pub state_by: Option<String>,
+    pub state_at: Option<String>,
+    pub state_reason: Option<String>,
+    pub proposal_by: Option<String>,
+    pub proposal_at: Option<String>,
+    pub proposal_reason: Option<String>,
+    pub proposal: Vec<ProposedValueDto>,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CommentDto {
+    pub id: String,
+    pub author: String,
+    pub at: String,
+    pub reply_to: Option<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadDto {
+    /// The root comment's id.
+    pub id: String,
+    pub item: Option<String>,
+    pub resolved: bool,
+    pub comments: Vec<CommentDto>,
+    pub last_author: String,
+    /// While unresolved: who the last commenter is waiting on.
+    pub waiting_on: Vec<String>,
+}
+
+/// A document's negotiation: status and where it may go next, sign-offs (stale ones with the
+/// version they were made on and the changes since), item states and discussions.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NegotiationDto {
+    pub rel_path: String,
+    pub id: String,
+    pub status: Option<String>,
+    pub next_statuses: Vec<String>,
+    /// `agreed` is a next status and every required role has a current sign-off.
+    pub can_agree: bool,
+    pub required_roles: Vec<String>,
+    pub missing_roles: Vec<String>,
+    pub signoffs: Vec<SignoffDto>,
+    pub items: Vec<ItemDto>,
+    pub threads: Vec<ThreadDto>,
+}
+
+fn status_text(status: seam_core::document::model::Status) -> String {
+    status.as_str().to_string()
+}
+
+impl From<seam_core::negotiation::DocumentNegotiation> for NegotiationDto {
+    fn from(negotiation: seam_core::negotiation::DocumentNegotiation) -> NegotiationDto {
+        let stale = negotiation.stale;
+        let signoffs = negotiation
+            .signoffs
+            .signoffs
+            .into_iter()
+            .map(|signoff| {
+                let since =
+                    stale.iter().find(|stale| stale.signoff.index == signoff.index).and_then(|s| s.since.clone());
+                SignoffDto {
+                    index: signoff.index as u32,
+                    name: signoff.name,
+                    role: signoff.role,
+                    at: signoff.at,
+                    hash: signoff.hash,
+                    current: signoff.current,
+                    role_required: signoff.role_required,
+                    signed_version: since.as_ref().map(|since| since.version.clone().into()),
+                    changes_since: since
+                        .as_ref()
+                        .map(|since| {
+                            since
+                                .diff
+                                .fields
+                                .iter()
+                                .map(|change| FieldChangeDto {
+                                    path: change.path.clone(),
+                                    old: change.old.clone(),
+                                    new: change.new.clone(),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    body_changed_since: since.is_some_and(|since| since.diff.body_changed),
+                }
+            })
+            .collect();
+        let items = negotiation
+            .items
+            .into_iter()
+            .map(|item| {
+                let kind = serde_json::to_value(item.item.kind)
+                    .ok()
+                    .and_then(|value| value.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                let state = item.state.and_then(|state| {
+                    serde_json::to_value(state).ok().and_then(|value| value.as_str().map(str::to_string))
+                });
+                let proposal = item.proposal;
+                ItemDto {
+                    id: item.item.id,
+                    kind,
+                    state,
+                    state_by: item.state_by,
+                    state_at: item.state_at,
+                    state_reason: item.state_reason,
+                    proposal_by: proposal.as_ref().and_then(|p| p.by.clone()),
+                    proposal_at: proposal.as_ref().and_then(|p| p.at.clone()),
+                    proposal_reason: proposal.as_ref().and_then(|p| p.reason.clone()),
+                    proposal: proposal
+                        .map(|p| {
+                            p.values
+                                .into_iter()
+                                .map(|value| ProposedValueDto {
+                                    field: value.field,
+                                    current: value.current.map(|current| current.to_string()),
+                                    proposed: value.proposed.to_string(),
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        let threads = negotiation
+            .threads
+            .into_iter()
+            .map(|thread| ThreadDto {
+                id: thread.id,
+                item: thread.item,
+                resolved: thread.resolved,
+                comments: thread
+                    .comments
+                    .into_iter()
+                    .map(|comment| CommentDto {
+                        id: comment.id,
+                        author: comment.author,
+                        at: comment.at,
+                        reply_to: comment.reply_to,
+                        text: comment.text,
+                    })
+                    .collect(),
+                last_author: thread.last_author,
+                waiting_on: thread.waiting_on,
+            })
+            .collect();
+        NegotiationDto {
+            rel_path: negotiation.rel_path,
+            id: negotiation.id,
+            status: negotiation.status.map(status_text),
+            next_statuses: negotiation.next_statuses.into_iter().map(status_text).collect(),
+            can_agree: negotiation.can_agree,
+            required_roles: negotiation.signoffs.required_roles,
+            missing_roles: negotiation.signoffs.missing_roles,
+            signoffs,
+            items,
+            threads,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AgendaEntryDto {
+    /// `disputed-item`, `counter-proposal`, `proposed-document`, `stale-signoff`,
+    /// `unresolved-thread` or `failing-check`.
+    pub kind: String,
+    /// A heading for the entry's group.
+    pub heading: String,
+    pub document: String,
+    pub title: String,
+    pub rel_path: String,
+    pub item: Option<String>,
+    pub summary: String,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentChangesDto {
+    pub document: String,
+    pub title: String,
+    pub rel_path: String,
+    /// False when Seam has no version older than the last meeting: changes count from the oldest kept.
+    pub complete: bool,
+    pub fields: Vec<FieldChangeDto>,
+    pub body_changed: bool,
+}
+
+/// A meeting's agenda: open items across the project, and what changed since the last meeting.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AgendaDto {
+    pub last_meeting: Option<String>,
+    pub since: Option<String>,
+    pub entries: Vec<AgendaEntryDto>,
+    pub changes: Vec<DocumentChangesDto>,
+}
+
+impl From<seam_core::negotiation::meeting::Agenda> for AgendaDto {
+    fn from(agenda: seam_core::negotiation::meeting::Agenda) -> AgendaDto {
+        AgendaDto {
+            last_meeting: agenda.last_meeting,
+            since: agenda.since,
+            entries: agenda
+                .entries
+                .into_iter()
+                .map(|entry| AgendaEntryDto {
+                    kind: entry.kind.as_str().to_string(),
+                    heading: entry.kind.heading().to_string(),
+                    document: entry.document,
+                    title: entry.title,
+                    rel_path: entry.rel_path,
+                    item: entry.item,
+                    summary: entry.summary,
+                })
+                .collect(),
+            changes: agenda
+                .changes
+                .into_iter()
+                .map(|change| DocumentChangesDto {
+                    document: change.document,
+                    title: change.title,
+                    rel_path: change.rel_path,
+                    complete: change.complete,
+                    fields: change
+                        .fields
+                        .into_iter()
+                        .map(|field| FieldChangeDto { path: field.path, old: field.old, new: field.new })
+                        .collect(),
+                    body_changed: change.body_changed,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A decision taken in a meeting on one document (and item).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionRequest {
+    pub meeting_rel_path: String,
+    /// The document's id.
+    pub document: String,
+    pub item: Option<String>,
+    pub decision: String,
+    /// With `item`: the item's new state; without: the document's new status; null leaves it.
+    pub state: Option<String>,
 }

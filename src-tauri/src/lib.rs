@@ -6,6 +6,7 @@ pub mod dto;
 mod events;
 mod history;
 mod menu;
+mod negotiation;
 mod state;
 mod window_state;
 
@@ -64,6 +65,18 @@ pub fn run() {
             commands::datasheet,
             commands::dashboard,
             commands::dataset_view,
+            negotiation::identity,
+            negotiation::set_identity,
+            negotiation::negotiation,
+            negotiation::set_status,
+            negotiation::sign_off,
+            negotiation::item_action,
+            negotiation::add_comment,
+            negotiation::resolve_thread,
+            negotiation::open_threads,
+            negotiation::meeting_agenda,
+            negotiation::record_decision,
+            negotiation::meeting_packet,
             commands::import_metrics,
             commands::set_watch_mode,
             history::document_history,

@@ -475,6 +475,15 @@ pub fn index_paths(
     Ok(Some(report))
 }
 
+/// A comment file: `discussions/<document id>/<name>.md` (not hidden).
+fn is_comment_path(rel_path: &str) -> bool {
+    let mut parts = rel_path.split('/');
+    parts.next() == Some("discussions")
+        && parts.next().is_some_and(|id| !id.is_empty() && !id.starts_with('.'))
+        && parts.next().is_some_and(|name| name.ends_with(".md") && !name.starts_with('.'))
+        && parts.next().is_none()
+}
+
 /// A path the whole-folder walk would list as a document and that no sync tool's conflict-copy
 /// pattern could match (those need the folder around them to be judged).
 fn is_plain_document_path(rel_path: &str) -> bool {
@@ -963,21 +972,22 @@ pub fn watch_project(
                 }
                 paths.sort();
                 paths.dedup();
-                // Measurement runs are not documents: reported as they are, left out of the index.
+                // Measurement runs and comments are not documents: reported as they are, left out
+                // of the index.
                 let (runs, paths): (Vec<String>, Vec<String>) =
                     paths.into_iter().partition(|rel| crate::metrics::runs::is_run_path(rel));
+                let (comments, paths): (Vec<String>, Vec<String>) =
+                    paths.into_iter().partition(|rel| is_comment_path(rel));
                 let mut changes = if paths.is_empty() && !rescan {
                     Vec::new()
                 } else {
                     reindex(&mut known_copies, false, (!rescan).then_some(paths.as_slice()))
                 };
-                changes.extend(runs.into_iter().map(|rel_path| Change {
-                    kind: ChangeKind::Measurements,
-                    rel_path,
-                    id: None,
-                    from: None,
-                    message: None,
-                }));
+                let kept = |kind: ChangeKind| {
+                    move |rel_path: String| Change { kind, rel_path, id: None, from: None, message: None }
+                };
+                changes.extend(runs.into_iter().map(kept(ChangeKind::Measurements)));
+                changes.extend(comments.into_iter().map(kept(ChangeKind::Discussion)));
                 // A run over a few paths is no reconcile: the backstop still runs on time.
                 if rescan {
                     last_reconcile = Instant::now();

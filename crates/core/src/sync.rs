@@ -35,6 +35,8 @@ pub enum ChangeKind {
     /// A recorded measurement run under `metrics/` appeared, changed or vanished (a teammate's
     /// import): not a document, but the dashboard draws it.
     Measurements,
+    /// A comment file under `discussions/` appeared, changed or vanished (not a document).
+    Discussion,
 }
 
 impl ChangeKind {
@@ -48,6 +50,7 @@ impl ChangeKind {
             ChangeKind::Error => "error",
             ChangeKind::DeletionsHeld => "deletions-held",
             ChangeKind::Measurements => "measurements",
+            ChangeKind::Discussion => "discussion",
         }
     }
 }

@@ -228,3 +228,18 @@ fn a_teammates_measurement_run_is_reported_without_touching_the_index() {
     let indexed = watching.store.lock().expect("store").file_states_of(&[rel.to_string()]).expect("states");
     assert!(indexed.is_empty(), "the run file was indexed as a document: {indexed:?}");
 }
+
+#[test]
+fn a_teammates_comment_is_reported_as_a_discussion_change() {
+    let watching = Watching::start();
+    let folder = watching.path("discussions/ticket-routing-api");
+    fs::create_dir_all(&folder).expect("discussion folder");
+    let rel = "discussions/ticket-routing-api/20261129T100000Z-priya-shah.md";
+    fs::write(
+        watching.path(rel),
+        "---\ndocument: ticket-routing-api\nitem: null\nauthor: Priya Shah\nat: \"2026-11-29T10:00:00Z\"\nreply_to: null\nresolved: false\n---\nCan we keep 150 ms?\n",
+    )
+    .expect("a teammate comments");
+    let seen = watching.wait_for("a discussion change", |changes| has(changes, ChangeKind::Discussion, rel));
+    assert!(seen.iter().all(|change| change.kind == ChangeKind::Discussion), "a comment is not a document: {seen:?}");
+}

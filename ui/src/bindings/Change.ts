@@ -2,7 +2,7 @@
 
 export type Change = { 
 /**
- * `added`, `changed`, `removed`, `renamed`, `conflict`, `error`, `deletions-held`, or `measurements` (a run file under `metrics/` appeared, changed or vanished; not a document).
+ * `added`, `changed`, `removed`, `renamed`, `conflict`, `error`, `deletions-held`, `measurements` (a run file under `metrics/` appeared, changed or vanished) or `discussion` (a comment file under `discussions/`); the last two are not documents.
  */
 kind: string, relPath: string, id: string | null, 
 /**
