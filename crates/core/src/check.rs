@@ -20,6 +20,28 @@ pub enum Rule {
     CheckpointMissed,
     /// The research time-box ran out.
     TimeboxExpired,
+    /// A check of a dataset note's data file failed (`[check.data]` or `--data`).
+    DataCheckFailed,
+    /// A dataset note's data file could not be read to its end.
+    DataUnreadable,
+    /// A contract's latency SLA is looser than the latency budget of its requirement sheet.
+    SlaOverBudget,
+    /// A contract input names a source dataset that has no column of that name.
+    InputNotInDataset,
+    /// A contract input's type differs from its source dataset column's type.
+    InputTypeMismatch,
+    /// A fairness requirement is on a slice attribute the sheet's datasets do not record.
+    SliceNotRecorded,
+    /// A contract input is personal data in its dataset, which states no legal basis.
+    PersonalDataNoLegalBasis,
+    /// A contract's provider team is not granted access to a dataset the contract uses.
+    ProviderNoAccess,
+    /// A contract changed since `--against REV` in a way that needs a bigger version bump.
+    ContractVersionBump,
+    /// A breaking change to a contract since `--against REV` (reported with the bump check).
+    ContractBreakingChange,
+    /// `[check]` in seam.toml is not valid (an ignore entry without a reason, an unknown level).
+    CheckConfig,
     /// A lint issue, by its code.
     Lint(&'static str),
 }
@@ -33,9 +55,51 @@ impl Rule {
             Rule::BudgetExceeded => "budget-exceeded",
             Rule::CheckpointMissed => "checkpoint-missed",
             Rule::TimeboxExpired => "timebox-expired",
+            Rule::DataCheckFailed => "data-check-failed",
+            Rule::DataUnreadable => "data-unreadable",
+            Rule::SlaOverBudget => "sla-over-budget",
+            Rule::InputNotInDataset => "input-not-in-dataset",
+            Rule::InputTypeMismatch => "input-type-mismatch",
+            Rule::SliceNotRecorded => "slice-not-recorded",
+            Rule::PersonalDataNoLegalBasis => "personal-data-no-legal-basis",
+            Rule::ProviderNoAccess => "provider-no-access",
+            Rule::ContractVersionBump => "contract-version-bump",
+            Rule::ContractBreakingChange => "contract-breaking-change",
+            Rule::CheckConfig => "check-config",
             Rule::Lint(code) => code,
         }
     }
+
+    /// Every rule `seam check` can report besides lint codes, in the order of docs/CHECKS.md.
+    pub const ALL: [Rule; 17] = [
+        Rule::MetricFailed,
+        Rule::MetricBelowTarget,
+        Rule::MetricMissing,
+        Rule::BudgetExceeded,
+        Rule::CheckpointMissed,
+        Rule::TimeboxExpired,
+        Rule::DataCheckFailed,
+        Rule::DataUnreadable,
+        Rule::SlaOverBudget,
+        Rule::InputNotInDataset,
+        Rule::InputTypeMismatch,
+        Rule::SliceNotRecorded,
+        Rule::PersonalDataNoLegalBasis,
+        Rule::ProviderNoAccess,
+        Rule::ContractVersionBump,
+        Rule::ContractBreakingChange,
+        Rule::CheckConfig,
+    ];
+}
+
+/// The other end of a finding that is about two documents (a contract field and the dataset
+/// column it comes from): the file, the document, the field and its line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub rel_path: String,
+    pub document: Option<String>,
+    pub field: Option<String>,
+    pub line: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,6 +114,8 @@ pub struct Finding {
     pub row: Option<String>,
     pub line: Option<usize>,
     pub message: String,
+    /// The other documents the finding is about (consistency checks name both sides).
+    pub related: Vec<Related>,
 }
 
 impl Finding {
@@ -62,6 +128,7 @@ impl Finding {
             row: issue.field.clone(),
             line: issue.line,
             message: issue.message.clone(),
+            related: Vec::new(),
         }
     }
 

@@ -241,6 +241,17 @@ fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     output.status.success().then_some(output.stdout)
 }
 
+/// The full commit hash `rev` names in the project's git repository (`HEAD~1`, a tag, a branch,
+/// a hash prefix), or None when it names no commit or there is no repository.
+pub fn git_commit(root: &Path, rev: &str) -> Option<String> {
+    if rev.starts_with('-') {
+        return None;
+    }
+    let out = git(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])?;
+    let hash = String::from_utf8_lossy(&out).trim().to_string();
+    (!hash.is_empty()).then_some(hash)
+}
+
 /// The commits that changed `rel_path`, following renames, newest first.
 fn git_versions(root: &Path, rel_path: &str) -> Vec<Version> {
     const RECORD: char = '\u{1e}';
