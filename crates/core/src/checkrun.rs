@@ -73,7 +73,11 @@ pub fn data_findings(note: &Document, data_path: &Path, shown: &str) -> Vec<Find
             let note = sample.note.as_deref().map(|note| format!(": {note}")).unwrap_or_default();
             format!("; first: row {}{line} {value}{note}", sample.row)
         });
-        let rows = if check.check == "header" { String::new() } else { format!(" — {} failing rows", check.failing) };
+        let rows = match (check.check.as_str(), check.failing) {
+            ("header", _) => String::new(),
+            (_, 1) => " — 1 failing row".to_string(),
+            (_, failing) => format!(" — {failing} failing rows"),
+        };
         findings.push(base(
             Rule::DataCheckFailed,
             Some(check.column.clone().unwrap_or_else(|| check.check.clone())),
