@@ -332,3 +332,33 @@ fn against_a_local_history_version() {
     let missing = project.seam(&["check", "--against", "abcdef123456"]);
     assert_eq!(code(&missing), 2, "{}", text(&missing));
 }
+
+#[test]
+fn the_documented_workflow_is_a_valid_github_actions_workflow_running_seam_check() {
+    let workflow_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/examples/seam-check.yml");
+    let workflow = fs::read_to_string(&workflow_path).expect("docs/examples/seam-check.yml");
+    let tree = seam_core::document::yaml::parse(&workflow, 0, 1).expect("valid YAML").expect("not empty");
+    let instance = tree.to_json();
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(fixture("github-workflow.json")).expect("schema")).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the workflow schema compiles");
+    let errors: Vec<String> =
+        validator.iter_errors(&instance).map(|error| format!("{error} at {}", error.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // Every seam invocation in it is one this seam accepts.
+    let runs: Vec<&str> =
+        workflow.lines().filter_map(|line| line.split_once("seam -C ").map(|(_, rest)| rest)).collect();
+    assert!(runs.len() >= 3, "{runs:?}");
+    let project = TempProject::example();
+    project.git(&["init", "-q"]);
+    project.git(&["add", "-A"]);
+    project.git(&["commit", "-q", "-m", "example"]);
+    for run in runs {
+        let command = run.split(" > ").next().expect("command").replace("\"${{ steps.base.outputs.rev }}\"", "HEAD");
+        // The first word is the project folder ("$SEAM_PROJECT"); TempProject passes its own.
+        let args: Vec<String> = command.split_whitespace().skip(1).map(str::to_string).collect();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = project.seam(&args);
+        assert_eq!(code(&output), 1, "the example's deliberate errors, not bad usage: {args:?}: {}", text(&output));
+    }
+}
