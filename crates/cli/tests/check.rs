@@ -272,6 +272,13 @@ fn against_a_git_revision_fails_until_the_version_is_bumped_enough() {
     let unchanged = project.seam(&["check", "--today", "2026-11-20", "--against", "HEAD"]);
     assert_eq!(code(&unchanged), 0, "{}", text(&unchanged));
 
+    // A contract added since HEAD is new: nothing to compare it with.
+    fs::write(
+        project.root.join("contracts/new-api.md"),
+        "---\nkind: contract\nid: new-api\ntitle: New API\nstatus: draft\nversion: 0.1.0\n\
+         provider: {component: ticket-router, team: support-ml}\ninput: []\noutput: []\n---\n",
+    )
+    .expect("write");
     // Remove the `priority` output without touching the version.
     project.edit(
         "contracts/ticket-routing-api.md",
@@ -289,6 +296,13 @@ fn against_a_git_revision_fails_until_the_version_is_bumped_enough() {
         .unwrap_or_else(|| panic!("no contract-version-bump: {report}"));
     assert_eq!(bump["path"], "contracts/ticket-routing-api.md");
     assert_eq!(bump["line"], 6);
+    let about_new: Vec<&Value> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["path"] == "contracts/new-api.md")
+        .collect();
+    assert!(about_new.is_empty(), "{about_new:?}");
     assert!(bump["message"].as_str().expect("message").contains("need a major bump"), "{bump}");
     assert!(rules(&report, "findings").contains(&"contract-breaking-change".to_string()));
 

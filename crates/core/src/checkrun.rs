@@ -140,16 +140,31 @@ pub fn against_findings(
 ) -> Result<Vec<Finding>, ProjectError> {
     let mut findings = Vec::new();
     let mut compared = 0;
-    for document in documents.iter().filter(|document| document.kind == Some(Kind::Contract)) {
-        let rev = match against {
-            Against::Git { commit } => format!("git:{commit}"),
-            Against::Local { rev } => rev.clone(),
-        };
-        let old = match history::content(project, store, &document.rel_path, &rev) {
-            Ok(old) => old,
-            Err(ProjectError::NotFound { .. }) => continue,
-            Err(error) => return Err(error),
-        };
+    let contracts: Vec<&Document> = documents.iter().filter(|document| document.kind == Some(Kind::Contract)).collect();
+    let old_texts: Vec<Option<String>> = match against {
+        Against::Git { commit } => {
+            let paths: Vec<String> = contracts.iter().map(|document| document.rel_path.clone()).collect();
+            let texts = history::git_contents(&project.root, commit, &paths);
+            if texts.len() != paths.len() {
+                return Err(ProjectError::NotFound { what: format!("git revision {shown} (git could not be run)") });
+            }
+            texts
+        }
+        Against::Local { rev } => {
+            let mut texts = Vec::with_capacity(contracts.len());
+            for document in &contracts {
+                texts.push(match history::content(project, store, &document.rel_path, rev) {
+                    Ok(old) => Some(old),
+                    Err(ProjectError::NotFound { .. }) => None,
+                    Err(error) => return Err(error),
+                });
+            }
+            texts
+        }
+    };
+    for (document, old) in contracts.into_iter().zip(old_texts) {
+        // A contract that did not exist at that revision is new: nothing to compare.
+        let Some(old) = old else { continue };
         compared += 1;
         match evolution::classify_texts(&document.rel_path, &old, &document.text) {
             Ok(evolution) => findings.extend(evolution::findings(document, shown, &evolution)),
