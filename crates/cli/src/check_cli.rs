@@ -130,13 +130,20 @@ pub fn run_check(start: &Path, args: &CheckArgs) -> Result<()> {
         reports.extend(metrics::check_file(&project, &mut store, &source, &text, &options, today)?);
     }
     let mut findings: Vec<Finding> = reports.iter().flat_map(metrics::findings).collect();
-    findings.extend(checkrun::lint_findings(&project));
+    let documents = project.read_all();
+    // Lint issues know their file only; name the document too, so ignore entries can use its id
+    // (a file whose front matter does not parse goes by its file name, as everywhere).
+    let ids: BTreeMap<&str, &str> =
+        documents.iter().map(|document| (document.rel_path.as_str(), document.id.as_str())).collect();
+    findings.extend(checkrun::lint_findings(&project).into_iter().map(|mut finding| {
+        finding.document = ids.get(finding.rel_path.as_str()).map(|id| id.to_string());
+        finding
+    }));
 
     let config_path = project.root.join(CONFIG_FILE);
     let config_text =
         std::fs::read_to_string(&config_path).map_err(|error| anyhow!("{}: {error}", config_path.display()))?;
     let mut config = checkconfig::parse(&config_text);
-    let documents = project.read_all();
     for (note, path, shown) in data_targets(&project, &mut config, &documents, &args.data)?.values() {
         findings.extend(checkrun::data_findings(note, path, shown));
     }

@@ -376,3 +376,44 @@ fn the_documented_workflow_is_a_valid_github_actions_workflow_running_seam_check
         assert_eq!(code(&output), 1, "the example's deliberate errors, not bad usage: {args:?}: {}", text(&output));
     }
 }
+
+#[test]
+fn bad_data_entries_and_lint_ignores_by_document_id() {
+    let project = TempProject::example();
+    // A broken contract: a lint error, ignored by the document's id; and two bad [check.data] lines.
+    project.edit("contracts/escalation-risk-feed.md", "version:", "version: [");
+    let entry = "customer-accounts = \"data/customer-accounts-2026-11.csv\"\n";
+    let config = fs::read_to_string(project.root.join("seam.toml")).expect("seam.toml");
+    let entry_line = config[..config.find(entry).expect("the example's [check.data] entry")].lines().count() + 1;
+    project.edit(
+        "seam.toml",
+        entry,
+        &format!("{entry}no-such-note = \"data/x.csv\"\nsupport-tickets-2025 = \"../outside.csv\"\n"),
+    );
+    project.configure(
+        "\n[[check.ignore]]\nrule = \"yaml-syntax\"\ndocument = \"escalation-risk-feed\"\nreason = \"being rewritten\"\n",
+    );
+    let output = project.seam(&["check", "--today", "2026-11-20", "--json"]);
+    assert_eq!(code(&output), 1, "{}", text(&output));
+    let report = stdout_json(&output);
+    let config: Vec<(u64, String)> = report["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|finding| finding["rule"] == "check-config")
+        .map(|finding| {
+            (finding["line"].as_u64().expect("line"), finding["message"].as_str().expect("message").to_string())
+        })
+        .collect();
+    let first = u64::try_from(entry_line).expect("line") + 1;
+    assert_eq!(config.len(), 2, "{config:?}");
+    assert_eq!(config[0].0, first);
+    assert!(config[0].1.contains("no-such-note: no dataset note has this id"), "{config:?}");
+    assert_eq!(config[1].0, first + 1);
+    assert!(config[1].1.contains("must be inside the project"), "{config:?}");
+    let broken =
+        |finding: &&Value| finding["path"] == "contracts/escalation-risk-feed.md" && finding["rule"] == "yaml-syntax";
+    assert!(!report["findings"].as_array().expect("findings").iter().any(|finding| broken(&finding)), "{report}");
+    let ignored = rules(&report, "ignored");
+    assert!(ignored.contains(&"yaml-syntax".to_string()), "{report}");
+}
