@@ -85,13 +85,10 @@ fn result(finding: &Finding) -> Value {
 /// other documents a finding is about; ignored findings are results with an external
 /// suppression whose justification is the ignore entry's reason.
 pub fn sarif(findings: &[Finding], ignored: &[seam_core::checkconfig::Ignored]) -> Value {
-    let mut rules: Vec<&str> = findings
-        .iter()
-        .chain(ignored.iter().map(|ignored| &ignored.finding))
-        .map(|finding| finding.rule.as_str())
-        .collect();
-    rules.sort_unstable();
-    rules.dedup();
+    let mut rules: Vec<seam_core::check::Rule> =
+        findings.iter().chain(ignored.iter().map(|ignored| &ignored.finding)).map(|finding| finding.rule).collect();
+    rules.sort_unstable_by_key(|rule| rule.as_str());
+    rules.dedup_by_key(|rule| rule.as_str());
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -99,7 +96,10 @@ pub fn sarif(findings: &[Finding], ignored: &[seam_core::checkconfig::Ignored]) 
             "tool": {"driver": {
                 "name": "seam",
                 "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|rule| json!({"id": rule})).collect::<Vec<_>>(),
+                "rules": rules.iter().map(|rule| match rule.summary() {
+                    Some(summary) => json!({"id": rule.as_str(), "shortDescription": {"text": summary}}),
+                    None => json!({"id": rule.as_str()}),
+                }).collect::<Vec<_>>(),
             }},
             "results": findings.iter().map(result).chain(ignored.iter().map(|ignored| {
                 let mut suppressed = result(&ignored.finding);

@@ -186,6 +186,13 @@ fn sarif_output_validates_against_the_sarif_schema() {
     let errors: Vec<String> =
         validator.iter_errors(&sarif).map(|error| format!("{error} at {}", error.instance_path())).collect();
     assert!(errors.is_empty(), "{errors:?}");
+    let rule = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .find(|rule| rule["id"] == "sla-over-budget")
+        .expect("the rule of each result is described");
+    assert!(rule["shortDescription"]["text"].as_str().is_some_and(|text| text.contains("latency budget")), "{rule}");
     let results = sarif["runs"][0]["results"].as_array().expect("results");
     assert!(results.iter().any(|result| result["level"] == "note"), "info findings are notes");
     assert!(results.iter().any(|result| result["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]

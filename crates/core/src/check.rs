@@ -70,6 +70,30 @@ impl Rule {
         }
     }
 
+    /// One line on what the rule checks (for SARIF's rule metadata); None for lint codes.
+    pub fn summary(self) -> Option<&'static str> {
+        Some(match self {
+            Rule::MetricFailed => "A requirement row misses its threshold",
+            Rule::MetricBelowTarget => "A requirement row meets its threshold but not its target",
+            Rule::MetricMissing => "A requirement row has no measurement",
+            Rule::BudgetExceeded => "A measured value is over a training or inference budget",
+            Rule::CheckpointMissed => "A research checkpoint passed without its criterion met",
+            Rule::TimeboxExpired => "The research time-box ran out",
+            Rule::DataCheckFailed => "A dataset note's check failed on its data file",
+            Rule::DataUnreadable => "A dataset note's data file could not be read to its end",
+            Rule::SlaOverBudget => "A contract's latency SLA is above its requirement sheet's latency budget",
+            Rule::InputNotInDataset => "A contract input is missing from the dataset it comes from",
+            Rule::InputTypeMismatch => "A contract input is typed differently in the dataset it comes from",
+            Rule::SliceNotRecorded => "A fairness requirement is on an attribute no dataset of the sheet records",
+            Rule::PersonalDataNoLegalBasis => "Personal data is used as an input without a legal basis",
+            Rule::ProviderNoAccess => "The provider team is not granted access to a dataset it uses",
+            Rule::ContractVersionBump => "A contract's version was not bumped enough for its changes",
+            Rule::ContractBreakingChange => "A breaking change to a contract",
+            Rule::CheckConfig => "The [check] section of seam.toml is not valid",
+            Rule::Lint(_) => return None,
+        })
+    }
+
     /// Every rule `seam check` can report besides lint codes, in the order of docs/CHECKS.md.
     pub const ALL: [Rule; 17] = [
         Rule::MetricFailed,
