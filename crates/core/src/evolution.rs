@@ -4,7 +4,7 @@
 //! consumers); outputs are what consumers read (widening them, or changing their meaning, breaks
 //! consumers).
 
-use crate::check::{Finding, Related, Rule};
+use crate::check::{Finding, Rule};
 use crate::document::model::{Contract, Field, Range, Sla};
 use crate::document::{parse_document, Document, Severity, Typed};
 use crate::metrics::check::format_number;
@@ -434,7 +434,7 @@ pub fn findings(document: &Document, against: &str, evolution: &Evolution) -> Ve
             .filter(|change| change.bump == evolution.required_bump)
             .map(|change| format!("{} {}", change.path, change.kind))
             .collect();
-        let mut finding = base(
+        out.push(base(
             Rule::ContractVersionBump,
             Severity::Error,
             Some("version".to_string()),
@@ -443,14 +443,7 @@ pub fn findings(document: &Document, against: &str, evolution: &Evolution) -> Ve
                 evolution.required_bump.as_str(),
                 reasons.join(", ")
             ),
-        );
-        finding.related.push(Related {
-            rel_path: document.rel_path.clone(),
-            document: Some(format!("{} at {against}", document.id)),
-            field: Some("version".to_string()),
-            line: None,
-        });
-        out.push(finding);
+        ));
     }
     out
 }
