@@ -16,7 +16,7 @@ seam_setup_log() {
 
 seam_setup_apt() {
   local packages=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
-                  libsoup-3.0-dev xvfb xauth webkit2gtk-driver
+                  libsoup-3.0-dev xvfb xauth webkit2gtk-driver libxml2-utils
                   chromium poppler-utils)  # the meeting packet's PDF (headless Chromium) and its test (pdftotext)
   local missing=() package
   for package in "${packages[@]}"; do

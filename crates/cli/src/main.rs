@@ -17,6 +17,7 @@ use seam_core::project::{self, Project, SaveRequest};
 use seam_core::store::{ListFilter, SearchFilter, Store};
 use seam_core::sync::{ChangeKind, WatchMode};
 
+mod check_cli;
 mod metrics_cli;
 mod negotiation_cli;
 mod report;
@@ -151,7 +152,7 @@ enum Command {
     },
     /// Check requirement rows against measured values (the sheets' own, or those of --metrics
     /// FILE), budgets and the research time-box.
-    Check(metrics_cli::CheckArgs),
+    Check(check_cli::CheckArgs),
     /// Move a document along its lifecycle (draft, proposed, agreed, superseded, retired).
     Status(negotiation_cli::StatusArgs),
     /// Sign the current content of a document for a role seam.toml requires.
@@ -620,12 +621,23 @@ fn run(cli: Cli) -> Result<()> {
             let old = history::content(&project, &store, &rel_path, from)?;
             let new = history::content(&project, &store, &rel_path, to)?;
             let diff = history::diff(&rel_path, &old, &new);
+            // Contracts also get each change classified (breaking or not, the bump it needs).
+            let evolution = seam_core::evolution::classify_texts(&rel_path, &old, &new).ok();
             if *json {
-                return print_json(&serde_json::to_value(&diff)?);
+                let mut value = serde_json::to_value(&diff)?;
+                if let (Some(evolution), Some(object)) = (&evolution, value.as_object_mut()) {
+                    if let Value::Object(extra) = evolution_json(evolution) {
+                        object.extend(extra);
+                    }
+                }
+                return print_json(&value);
             }
             if diff.fields.is_empty() && !diff.body_changed {
                 println!("{rel_path}: {from} and {to} are the same");
                 return Ok(());
+            }
+            if let Some(evolution) = &evolution {
+                print_evolution(evolution);
             }
             for change in &diff.fields {
                 println!(
@@ -649,7 +661,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Dataset(command) => run_dataset(&cli, command),
         Command::Metrics { command } => metrics_cli::run_metrics(&start_dir(&cli), command),
-        Command::Check(args) => metrics_cli::run_check(&start_dir(&cli), args),
+        Command::Check(args) => check_cli::run_check(&start_dir(&cli), args),
         Command::Status(args) => negotiation_cli::run_status(&start_dir(&cli), args),
         Command::Signoff(args) => negotiation_cli::run_signoff(&start_dir(&cli), args),
         Command::Signoffs(args) => negotiation_cli::run_signoffs(&start_dir(&cli), args),
@@ -750,6 +762,41 @@ fn run_dataset(cli: &Cli, command: &DatasetCommand) -> Result<()> {
     }
 }
 
+/// The classification `diff --json` adds for contracts (docs/CLI.md).
+fn evolution_json(evolution: &seam_core::evolution::Evolution) -> Value {
+    json!({
+        "changes": evolution.changes.iter().map(|change| json!({
+            "path": change.path, "kind": change.kind, "breaking": change.breaking,
+            "bump": change.bump.as_str(), "detail": change.detail,
+        })).collect::<Vec<_>>(),
+        "required_bump": evolution.required_bump.as_str(),
+        "version_from": evolution.version_from,
+        "version_to": evolution.version_to,
+        "bumped_enough": evolution.bumped_enough,
+    })
+}
+
+fn print_evolution(evolution: &seam_core::evolution::Evolution) {
+    for change in &evolution.changes {
+        println!(
+            "{:<8} {:<9} {:<22} {}: {}",
+            change.bump.as_str(),
+            if change.breaking { "breaking" } else { "" },
+            change.kind,
+            change.path,
+            change.detail
+        );
+    }
+    println!(
+        "version {} -> {}: the changes need a {} bump; {}",
+        evolution.version_from.as_deref().unwrap_or("(none)"),
+        evolution.version_to.as_deref().unwrap_or("(none)"),
+        evolution.required_bump.as_str(),
+        if evolution.bumped_enough { "bumped enough" } else { "NOT bumped enough" }
+    );
+    println!();
+}
+
 /// `2026-11-28 21:40:05 UTC` from Unix milliseconds.
 fn format_time_ms(ms: i64) -> String {
     let seconds = ms.div_euclid(1000);
@@ -824,7 +871,7 @@ fn print_lint(project: &Project, report: &LintReport, format: Format) -> Result<
         }
         Format::Sarif => {
             let findings: Vec<Finding> = report.issues.iter().map(Finding::from_issue).collect();
-            print_json(&report::sarif(&findings))?;
+            print_json(&report::sarif(&findings, &[]))?;
         }
     }
     Ok(())

@@ -1,19 +1,17 @@
-//! `seam metrics import|show` and `seam check`: requirement rows against measured values.
+//! `seam metrics import|show`: requirement rows against measured values.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Result};
-use clap::{Args, Subcommand};
+use clap::Subcommand;
 use serde_json::{json, Value};
 
-use seam_core::check::Finding;
-use seam_core::document::Severity;
 use seam_core::metrics::{self, date, ImportOptions, InputFormat, RowStatus, SheetReport};
 use seam_core::project::{self, Project};
 use seam_core::store::Store;
 
-use crate::{print_json, report, resolve_id, ChecksFailed, Format};
+use crate::{print_json, resolve_id};
 
 #[derive(Subcommand)]
 pub enum MetricsCommand {
@@ -45,40 +43,19 @@ pub enum MetricsCommand {
     },
 }
 
-#[derive(Args)]
-pub struct CheckArgs {
-    /// A metrics file whose values are judged instead of the sheets' own (repeatable).
-    #[arg(long = "metrics", value_name = "FILE")]
-    metrics: Vec<PathBuf>,
-    /// Map a name in the metrics files to a row: NAME=metric[@slice] or NAME=row-id (repeatable).
-    #[arg(long = "map", value_name = "NAME=METRIC[@SLICE]")]
-    map: Vec<String>,
-    /// The metrics files' format (default: from each file's name and content).
-    #[arg(long, value_parser = parse_input_format)]
-    metrics_format: Option<InputFormat>,
-    /// Judge the time-box as of DATE (YYYY-MM-DD) instead of today.
-    #[arg(long)]
-    today: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    format: Format,
-    /// Same as --format json.
-    #[arg(long)]
-    json: bool,
-}
-
-fn parse_input_format(text: &str) -> Result<InputFormat, String> {
+pub(crate) fn parse_input_format(text: &str) -> Result<InputFormat, String> {
     InputFormat::parse(text)
         .ok_or_else(|| format!("unknown format; one of {}", InputFormat::ALL.map(InputFormat::as_str).join(", ")))
 }
 
-fn today_of(text: Option<&str>) -> Result<i64> {
+pub(crate) fn today_of(text: Option<&str>) -> Result<i64> {
     match text {
         None => Ok(date::today()),
         Some(text) => date::parse_day(text).ok_or_else(|| anyhow!("--today {text}: not a date (YYYY-MM-DD)")),
     }
 }
 
-fn open(start: &Path) -> Result<(Project, Store)> {
+pub(crate) fn open(start: &Path) -> Result<(Project, Store)> {
     let project = Project::discover(start)?;
     let mut store = Store::open_for_project(&project.root)?;
     project::index(&project, &mut store)?;
@@ -155,89 +132,6 @@ pub fn run_metrics(start: &Path, command: &MetricsCommand) -> Result<()> {
             Ok(())
         }
     }
-}
-
-pub fn run_check(start: &Path, args: &CheckArgs) -> Result<()> {
-    let today = today_of(args.today.as_deref())?;
-    let (project, mut store) = open(start)?;
-    let mut reports = Vec::new();
-    if args.metrics.is_empty() {
-        reports = metrics::project_reports(&project, &mut store, today)?;
-    }
-    for file in &args.metrics {
-        let (text, source) = metrics::read_metrics_file(&project, file)?;
-        let options = ImportOptions { format: args.metrics_format, map: args.map.clone(), at: None };
-        reports.extend(metrics::check_file(&project, &mut store, &source, &text, &options, today)?);
-    }
-    let findings: Vec<Finding> = reports.iter().flat_map(metrics::findings).collect();
-    let errors = findings.iter().filter(|finding| finding.severity == Severity::Error).count();
-    let format = if args.json { Format::Json } else { args.format };
-    match format {
-        Format::Text => {
-            for finding in &findings {
-                println!("{}", finding.display());
-            }
-            let rows: usize = reports.iter().map(|report| report.rows.len()).sum();
-            let count = |status| reports.iter().map(|report| report.count(status)).sum::<usize>();
-            eprintln!(
-                "{} sheets, {rows} rows: {} pass, {} warn, {} fail, {} missing; {errors} errors, {} warnings",
-                reports.len(),
-                count(RowStatus::Pass),
-                count(RowStatus::Warn),
-                count(RowStatus::Fail),
-                count(RowStatus::Missing),
-                findings.len() - errors
-            );
-        }
-        Format::Json => print_json(&json!({
-            "root": project.root,
-            "errors": errors,
-            "warnings": findings.len() - errors,
-            "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
-            "sheets": reports.iter().map(sheet_json).collect::<Vec<_>>(),
-        }))?,
-        Format::Junit => {
-            // One test case per requirement row, plus one per sheet for its budgets and time-box.
-            let mut cases: Vec<(String, Vec<&Finding>)> = Vec::new();
-            for report in &reports {
-                let of_sheet = |finding: &&Finding| finding.document.as_deref() == Some(report.id.as_str());
-                for row in &report.rows {
-                    let row_findings: Vec<&Finding> = findings
-                        .iter()
-                        .filter(of_sheet)
-                        .filter(|finding| finding.row.as_deref() == Some(row.id.as_str()) && is_row_rule(finding))
-                        .collect();
-                    cases.push((format!("{}/{}", report.id, row.id), row_findings));
-                }
-                let sheet_findings: Vec<&Finding> =
-                    findings.iter().filter(of_sheet).filter(|finding| !is_row_rule(finding)).collect();
-                cases.push((format!("{}/budgets", report.id), sheet_findings));
-            }
-            print!("{}", report::junit("seam check", "seam.check", &cases));
-        }
-        Format::Sarif => print_json(&report::sarif(&findings))?,
-    }
-    if errors > 0 {
-        return Err(ChecksFailed.into());
-    }
-    Ok(())
-}
-
-fn is_row_rule(finding: &Finding) -> bool {
-    use seam_core::check::Rule;
-    matches!(finding.rule, Rule::MetricFailed | Rule::MetricBelowTarget | Rule::MetricMissing)
-}
-
-fn finding_json(finding: &Finding) -> Value {
-    json!({
-        "rule": finding.rule.as_str(),
-        "severity": finding.severity.as_str(),
-        "path": finding.rel_path,
-        "document": finding.document,
-        "row": finding.row,
-        "line": finding.line,
-        "message": finding.message,
-    })
 }
 
 pub fn sheet_json(report: &SheetReport) -> Value {

@@ -17,8 +17,8 @@ pub fn junit(suite: &str, classname: &str, cases: &[(String, Vec<&Finding>)]) ->
     let tests = cases.len().max(1);
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!("<testsuites name=\"{suite}\" tests=\"{tests}\" failures=\"{failures}\">\n"));
-    out.push_str(&format!("  <testsuite name=\"{suite}\" tests=\"{tests}\" failures=\"{failures}\">\n"));
+    out.push_str(&format!("<testsuites name=\"{suite}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n"));
+    out.push_str(&format!("  <testsuite name=\"{suite}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\">\n"));
     if cases.is_empty() {
         out.push_str(&format!("    <testcase name=\"project\" classname=\"{classname}\"/>\n"));
     }
@@ -44,11 +44,51 @@ pub fn junit(suite: &str, classname: &str, cases: &[(String, Vec<&Finding>)]) ->
     out
 }
 
-/// SARIF 2.1.0: `ruleId` = the rule, `region.startLine` = the line.
-pub fn sarif(findings: &[Finding]) -> Value {
-    let mut rules: Vec<&str> = findings.iter().map(|finding| finding.rule.as_str()).collect();
-    rules.sort_unstable();
-    rules.dedup();
+fn location(rel_path: &str, line: Option<usize>) -> Value {
+    let mut physical = json!({"artifactLocation": {"uri": rel_path}});
+    if let Some(line) = line {
+        physical["region"] = json!({"startLine": line});
+    }
+    json!({"physicalLocation": physical})
+}
+
+fn result(finding: &Finding) -> Value {
+    let mut result = json!({
+        "ruleId": finding.rule.as_str(),
+        "level": match finding.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "note",
+        },
+        "message": {"text": finding.message},
+        "locations": [location(&finding.rel_path, finding.line)],
+    });
+    if !finding.related.is_empty() {
+        result["relatedLocations"] = finding
+            .related
+            .iter()
+            .enumerate()
+            .map(|(index, other)| {
+                let mut related = location(&other.rel_path, other.line);
+                related["id"] = json!(index);
+                let what =
+                    [other.document.as_deref(), other.field.as_deref()].into_iter().flatten().collect::<Vec<_>>();
+                related["message"] = json!({"text": what.join(" ")});
+                related
+            })
+            .collect();
+    }
+    result
+}
+
+/// SARIF 2.1.0: `ruleId` = the rule, `region.startLine` = the line, `relatedLocations` = the
+/// other documents a finding is about; ignored findings are results with an external
+/// suppression whose justification is the ignore entry's reason.
+pub fn sarif(findings: &[Finding], ignored: &[seam_core::checkconfig::Ignored]) -> Value {
+    let mut rules: Vec<seam_core::check::Rule> =
+        findings.iter().chain(ignored.iter().map(|ignored| &ignored.finding)).map(|finding| finding.rule).collect();
+    rules.sort_unstable_by_key(|rule| rule.as_str());
+    rules.dedup_by_key(|rule| rule.as_str());
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -56,21 +96,16 @@ pub fn sarif(findings: &[Finding]) -> Value {
             "tool": {"driver": {
                 "name": "seam",
                 "version": env!("CARGO_PKG_VERSION"),
-                "rules": rules.iter().map(|rule| json!({"id": rule})).collect::<Vec<_>>(),
+                "rules": rules.iter().map(|rule| match rule.summary() {
+                    Some(summary) => json!({"id": rule.as_str(), "shortDescription": {"text": summary}}),
+                    None => json!({"id": rule.as_str()}),
+                }).collect::<Vec<_>>(),
             }},
-            "results": findings.iter().map(|finding| {
-                let mut region = json!({});
-                if let Some(line) = finding.line { region = json!({"startLine": line}); }
-                json!({
-                    "ruleId": finding.rule.as_str(),
-                    "level": if finding.severity == Severity::Error { "error" } else { "warning" },
-                    "message": {"text": finding.message},
-                    "locations": [{"physicalLocation": {
-                        "artifactLocation": {"uri": finding.rel_path},
-                        "region": region,
-                    }}],
-                })
-            }).collect::<Vec<_>>(),
+            "results": findings.iter().map(result).chain(ignored.iter().map(|ignored| {
+                let mut suppressed = result(&ignored.finding);
+                suppressed["suppressions"] = json!([{"kind": "external", "justification": ignored.reason}]);
+                suppressed
+            })).collect::<Vec<_>>(),
         }],
     })
 }

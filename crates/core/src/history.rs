@@ -241,6 +241,72 @@ fn git(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
     output.status.success().then_some(output.stdout)
 }
 
+/// The full commit hash `rev` names in the project's git repository (`HEAD~1`, a tag, a branch,
+/// a hash prefix), or None when it names no commit or there is no repository.
+pub fn git_commit(root: &Path, rev: &str) -> Option<String> {
+    if rev.starts_with('-') {
+        return None;
+    }
+    let out = git(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])?;
+    let hash = String::from_utf8_lossy(&out).trim().to_string();
+    (!hash.is_empty()).then_some(hash)
+}
+
+/// The text of each of `rel_paths` (relative to the project root) as of `commit`, read with one
+/// `git cat-file --batch` for all of them; None for a file that did not exist then (or is not
+/// UTF-8). An empty list when git cannot be run.
+pub fn git_contents(root: &Path, commit: &str, rel_paths: &[String]) -> Vec<Option<String>> {
+    use std::io::{BufRead, BufReader, Read, Write};
+    if commit.starts_with('-') {
+        return Vec::new();
+    }
+    let child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("LC_ALL", "C")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else { return Vec::new() };
+    let (Some(mut stdin), Some(stdout)) = (child.stdin.take(), child.stdout.take()) else { return Vec::new() };
+    // Write every request from another thread so a large answer cannot block the pipe.
+    let requests: String = rel_paths.iter().map(|rel_path| format!("{commit}:./{rel_path}\n")).collect();
+    let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
+    let mut reader = BufReader::new(stdout);
+    let mut contents = Vec::with_capacity(rel_paths.len());
+    for _ in rel_paths {
+        let mut header = String::new();
+        if reader.read_line(&mut header).unwrap_or(0) == 0 {
+            break;
+        }
+        // `<object> blob <size>`, or `<request> missing` / `ambiguous`.
+        let mut parts = header.split_whitespace();
+        let size = match (parts.next(), parts.next(), parts.next()) {
+            (Some(_), Some("blob"), Some(size)) => size.parse::<usize>().ok(),
+            _ => None,
+        };
+        let Some(size) = size else {
+            contents.push(None);
+            continue;
+        };
+        let mut bytes = vec![0; size + 1];
+        if reader.read_exact(&mut bytes).is_err() {
+            break;
+        }
+        bytes.pop();
+        contents.push(String::from_utf8(bytes).ok());
+    }
+    let _ = writer.join();
+    let _ = child.wait();
+    if contents.len() != rel_paths.len() {
+        return Vec::new();
+    }
+    contents
+}
+
 /// The commits that changed `rel_path`, following renames, newest first.
 fn git_versions(root: &Path, rel_path: &str) -> Vec<Version> {
     const RECORD: char = '\u{1e}';

@@ -2,10 +2,14 @@
 //! No Tauri and no IPC serialization here: the CLI and the desktop shell are thin layers over it.
 
 pub mod check;
+pub mod checkconfig;
+pub mod checkrun;
+pub mod consistency;
 pub mod copies;
 pub mod dataset;
 pub mod datasheet;
 pub mod document;
+pub mod evolution;
 pub mod example;
 pub mod history;
 pub mod lint;

@@ -18,6 +18,8 @@ pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 pub enum Severity {
     Error,
     Warning,
+    /// Reported, never fails a check (`seam check` rules set to `info` in seam.toml).
+    Info,
 }
 
 impl Severity {
@@ -25,6 +27,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 }

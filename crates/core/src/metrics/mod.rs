@@ -244,6 +244,7 @@ pub fn findings(report: &SheetReport) -> Vec<Finding> {
         row: row.map(str::to_string),
         line,
         message,
+        related: Vec::new(),
     };
     for row in &report.rows {
         let (rule, severity) = match row.status {
