@@ -17,6 +17,7 @@ use seam_core::project::{self, Project, SaveRequest};
 use seam_core::store::{ListFilter, SearchFilter, Store};
 use seam_core::sync::{ChangeKind, WatchMode};
 
+mod interop_cli;
 mod metrics_cli;
 mod report;
 
@@ -26,7 +27,7 @@ mod report;
     version,
     about = "Seam: requirement sheets, interface contracts and dataset notes for ML-enabled systems"
 )]
-struct Cli {
+pub(crate) struct Cli {
     /// Run as if started in DIR (the project is found from there upwards).
     #[arg(short = 'C', global = true, value_name = "DIR")]
     directory: Option<PathBuf>,
@@ -151,6 +152,12 @@ enum Command {
     /// Check requirement rows against measured values (the sheets' own, or those of --metrics
     /// FILE), budgets and the research time-box.
     Check(metrics_cli::CheckArgs),
+    /// Import another tool's format: JSON Schema, MLflow signatures, ODCS, Hugging Face cards (docs/INTEROP.md).
+    #[command(subcommand)]
+    Import(interop_cli::ImportCommand),
+    /// Export a document to another tool's format (docs/INTEROP.md).
+    #[command(subcommand)]
+    Export(interop_cli::ExportCommand),
     /// Check every document: syntax, required keys, value shapes, links, duplicate ids.
     Lint {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -254,14 +261,14 @@ fn start_dir(cli: &Cli) -> PathBuf {
     cli.directory.clone().unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn open(cli: &Cli) -> Result<(Project, Store)> {
+pub(crate) fn open(cli: &Cli) -> Result<(Project, Store)> {
     let project = Project::discover(&start_dir(cli))?;
     let store = Store::open_for_project(&project.root)?;
     Ok((project, store))
 }
 
 /// Opens the project, brings the index up to date and finds the document `id` names.
-fn open_document(cli: &Cli, id: &str) -> Result<(Project, Store, String)> {
+pub(crate) fn open_document(cli: &Cli, id: &str) -> Result<(Project, Store, String)> {
     let (project, mut store) = open(cli)?;
     project::index(&project, &mut store)?;
     let rel_path = resolve_id(&project, &store, id)?;
@@ -286,6 +293,8 @@ fn issue_json(issue: &Issue) -> Value {
 
 fn run(cli: Cli) -> Result<()> {
     match &cli.command {
+        Command::Import(command) => interop_cli::run_import(&cli, command),
+        Command::Export(command) => interop_cli::run_export(&cli, command),
         Command::Init { dir, example } => {
             let dir = match &cli.directory {
                 Some(base) if dir.is_relative() => base.join(dir),

@@ -8,6 +8,7 @@ pub mod datasheet;
 pub mod document;
 pub mod example;
 pub mod history;
+pub mod interop;
 pub mod lint;
 pub mod metrics;
 pub mod project;

@@ -1,0 +1,168 @@
+//! `seam import …` and `seam export …`: other tools' formats in and out (docs/INTEROP.md).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Result};
+use clap::Subcommand;
+use serde_json::{json, Value};
+
+use seam_core::document::Kind;
+use seam_core::interop::{self, jsonschema, ContractImport, FieldsWritten, Part};
+use seam_core::project::{self, write_atomic};
+
+use crate::{open, open_document, print_json, Cli};
+
+fn parse_part(text: &str) -> Result<Part, String> {
+    Part::parse(text).ok_or_else(|| "one of inputs, outputs".to_string())
+}
+
+#[derive(Subcommand)]
+pub enum ImportCommand {
+    /// Read a JSON Schema into a contract's inputs or outputs (or both, from an object with
+    /// `input` and `output` properties as `seam export jsonschema` writes it).
+    Jsonschema {
+        file: PathBuf,
+        /// The contract to write into (its rows are matched by name and edited in place).
+        #[arg(long, conflicts_with = "title")]
+        into: Option<String>,
+        /// Create a new contract with this title instead (default: the schema's title).
+        #[arg(long)]
+        title: Option<String>,
+        /// Which part the schema describes; without it the schema must have `input`/`output` properties.
+        #[arg(long, value_parser = parse_part)]
+        part: Option<Part>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum ExportCommand {
+    /// A contract's inputs and outputs (or one part) as JSON Schema (draft 2020-12).
+    Jsonschema {
+        id: String,
+        #[arg(long, value_parser = parse_part)]
+        part: Option<Part>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+}
+
+fn written_json(written: &Option<FieldsWritten>) -> Value {
+    match written {
+        None => Value::Null,
+        Some(written) => json!({
+            "added": written.added, "updated": written.updated,
+            "removed": written.removed, "unchanged": written.unchanged,
+        }),
+    }
+}
+
+fn print_contract_import(import: &ContractImport, json: bool) -> Result<()> {
+    if json {
+        return print_json(&json!({
+            "path": import.rel_path,
+            "id": import.id,
+            "created": import.created,
+            "inputs": written_json(&import.inputs),
+            "outputs": written_json(&import.outputs),
+            "hash": import.hash,
+            "notes": import.notes,
+        }));
+    }
+    println!("{} {} ({})", if import.created { "Created" } else { "Updated" }, import.id, import.rel_path);
+    for (label, written) in [("input", &import.inputs), ("output", &import.outputs)] {
+        if let Some(written) = written {
+            println!(
+                "  {label}: {} added, {} updated, {} removed, {} unchanged",
+                written.added.len(),
+                written.updated.len(),
+                written.removed.len(),
+                written.unchanged.len()
+            );
+        }
+    }
+    for note in &import.notes {
+        println!("  note: {note}");
+    }
+    Ok(())
+}
+
+/// Writes imported contract parts into `into` (an id) or a new contract titled `title`.
+fn import_contract_parts(
+    cli: &Cli,
+    into: Option<&str>,
+    title: &str,
+    parts: &[(Part, Vec<seam_core::document::model::Field>)],
+    merge: interop::FieldMerge,
+) -> Result<ContractImport> {
+    match into {
+        Some(id) => {
+            let (project, mut store, rel_path) = open_document(cli, id)?;
+            Ok(interop::write_contract_fields(&project, Some(&mut store), &rel_path, parts, merge)?)
+        }
+        None => {
+            let (project, mut store) = open(cli)?;
+            let import = interop::create_contract(&project, Some(&mut store), title, parts, merge)?;
+            project::index(&project, &mut store)?;
+            Ok(import)
+        }
+    }
+}
+
+fn file_label(file: &Path) -> String {
+    file.display().to_string()
+}
+
+pub fn run_import(cli: &Cli, command: &ImportCommand) -> Result<()> {
+    match command {
+        ImportCommand::Jsonschema { file, into, title, part, json } => {
+            let text = interop::read_input_file(file)?;
+            let imported = jsonschema::import(&file_label(file), &text, *part)?;
+            let mut parts = Vec::new();
+            if let Some(inputs) = imported.inputs {
+                parts.push((Part::Inputs, inputs));
+            }
+            if let Some(outputs) = imported.outputs {
+                parts.push((Part::Outputs, outputs));
+            }
+            let title = title.clone().or(imported.title).unwrap_or_else(|| "Imported contract".to_string());
+            let merge = interop::FieldMerge { owned_keys: jsonschema::OWNED_KEYS };
+            let mut import = import_contract_parts(cli, into.as_deref(), &title, &parts, merge)?;
+            import.notes = imported.notes;
+            print_contract_import(&import, *json)
+        }
+    }
+}
+
+/// Prints `text` or writes it (atomically) to `out`.
+fn emit(text: &str, out: Option<&Path>) -> Result<()> {
+    match out {
+        None => {
+            print!("{text}");
+            Ok(())
+        }
+        Some(path) => {
+            write_atomic(path, text.as_bytes(), None).map_err(|error| match error {
+                project::WriteError::Io(source) => anyhow!("{}: {source}", path.display()),
+                project::WriteError::Changed { .. } => anyhow!("{} changed while it was written", path.display()),
+            })?;
+            eprintln!("Wrote {}", path.display());
+            Ok(())
+        }
+    }
+}
+
+pub fn run_export(cli: &Cli, command: &ExportCommand) -> Result<()> {
+    match command {
+        ExportCommand::Jsonschema { id, part, out } => {
+            let (project, _store, rel_path) = open_document(cli, id)?;
+            let document = interop::document_of_kind(&project, &rel_path, Kind::Contract)?;
+            let contract = interop::contract_of(&document)?;
+            let schema =
+                jsonschema::export(&document.id, &document.title(), document.version().as_deref(), contract, *part);
+            emit(&format!("{}\n", serde_json::to_string_pretty(&schema)?), out.as_deref())
+        }
+    }
+}

@@ -1,0 +1,396 @@
+//! Interoperability: reading and writing the formats other tools use for what Seam documents
+//! (JSON Schema, MLflow signatures, ODCS data contracts, Hugging Face cards). Each format has its
+//! own module that converts to and from Seam's typed model; this module holds what they share:
+//! reading an input file, finding lines in it, and writing imported fields into a document through
+//! the lossless edit path (`document::edit` + `project::save`).
+
+pub mod jsonschema;
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::document::edit::{Edit, NewValue};
+use crate::document::model::Field;
+use crate::document::{yaml, Document, Kind, Typed, MAX_FILE_BYTES};
+use crate::example;
+use crate::project::{self, Project, ProjectError, SaveRequest};
+use crate::store::Store;
+
+#[derive(Debug, thiserror::Error)]
+pub enum InteropError {
+    /// The input file is not what the format expects; names the file and, when known, the line.
+    #[error("{}{}: {message}", file, line.map(|line| format!(":{line}")).unwrap_or_default())]
+    Input { file: String, line: Option<usize>, message: String },
+    /// The document cannot take part in this import or export (wrong kind, unreadable).
+    #[error("{rel_path}: {message}")]
+    Document { rel_path: String, message: String },
+    #[error(transparent)]
+    Project(#[from] ProjectError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+impl InteropError {
+    pub fn input(file: &str, line: Option<usize>, message: impl Into<String>) -> InteropError {
+        InteropError::Input { file: file.to_string(), line, message: message.into() }
+    }
+}
+
+/// A contract's list of fields: `input` or `output`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Inputs,
+    Outputs,
+}
+
+impl Part {
+    pub fn key(self) -> &'static str {
+        match self {
+            Part::Inputs => "input",
+            Part::Outputs => "output",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Part> {
+        match text {
+            "inputs" | "input" => Some(Part::Inputs),
+            "outputs" | "output" => Some(Part::Outputs),
+            _ => None,
+        }
+    }
+}
+
+/// Reads an input file from where it is (it may lie outside the project; nothing is written
+/// there): a regular file of at most 10 MB of UTF-8 text.
+pub fn read_input_file(file: &Path) -> Result<String, InteropError> {
+    let shown = file.display().to_string();
+    let io = |source: std::io::Error| InteropError::Project(ProjectError::Io { path: shown.clone(), source });
+    let metadata = std::fs::metadata(file).map_err(io)?;
+    if !metadata.is_file() {
+        return Err(InteropError::input(&shown, None, "not a file"));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(InteropError::input(&shown, None, "larger than 10 MB"));
+    }
+    let bytes = std::fs::read(file).map_err(io)?;
+    String::from_utf8(bytes).map_err(|_| InteropError::input(&shown, None, "not UTF-8 text"))
+}
+
+/// A YAML or JSON input read into a positioned tree (for error lines) and its JSON value.
+pub struct ParsedInput {
+    pub file: String,
+    pub tree: yaml::Node,
+    pub json: Value,
+}
+
+impl ParsedInput {
+    /// Parses YAML or JSON text (JSON is read as YAML 1.2, so every node keeps its line).
+    pub fn parse(file: &str, text: &str) -> Result<ParsedInput, InteropError> {
+        match yaml::parse(text, 0, 1) {
+            Ok(Some(tree)) => {
+                let json = tree.to_json();
+                Ok(ParsedInput { file: file.to_string(), tree, json })
+            }
+            Ok(None) => Err(InteropError::input(file, None, "the file is empty")),
+            Err(error) => Err(InteropError::input(file, Some(error.line), error.message)),
+        }
+    }
+
+    /// The line of the node a JSON pointer reaches (or of its deepest existing parent).
+    pub fn line(&self, pointer: &str) -> usize {
+        self.tree.deepest_at_pointer(pointer).line
+    }
+
+    pub fn error(&self, pointer: &str, message: impl Into<String>) -> InteropError {
+        InteropError::input(&self.file, Some(self.line(pointer)), message)
+    }
+}
+
+/// Escapes one JSON pointer segment.
+pub fn pointer_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// A string as a YAML scalar: plain when that reads back as the same string, else double-quoted
+/// (JSON string syntax is valid YAML).
+pub fn yaml_string(text: &str) -> String {
+    let plain_safe = !text.is_empty()
+        && text.trim() == text
+        && text.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ' ' | '(' | ')' | '+'))
+        && !text.starts_with(['-', '.', '+'])
+        && yaml::resolve_plain_scalar(text) == Value::String(text.to_string());
+    if plain_safe {
+        text.to_string()
+    } else {
+        serde_json::to_string(text).unwrap_or_else(|_| "\"\"".to_string())
+    }
+}
+
+/// A number as YAML: integers without a fraction, others as Rust prints them (shortest exact).
+pub fn yaml_number(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{value:.0}")
+    } else {
+        format!("{value}")
+    }
+}
+
+/// Any JSON value as a one-line YAML flow value.
+pub fn yaml_value(value: &Value) -> String {
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(flag) => flag.to_string(),
+        Value::Number(number) => number.as_f64().map_or_else(|| number.to_string(), yaml_number),
+        Value::String(text) => yaml_string(text),
+        Value::Array(items) => format!("[{}]", items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")),
+        Value::Object(entries) => format!(
+            "{{{}}}",
+            entries
+                .iter()
+                .map(|(key, value)| format!("{}: {}", yaml_string(key), yaml_value(value)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+fn range_yaml(range: &[Option<f64>; 2]) -> String {
+    let end = |value: Option<f64>| value.map_or_else(|| "null".to_string(), yaml_number);
+    format!("[{}, {}]", end(range[0]), end(range[1]))
+}
+
+/// The YAML text of one key of a contract field, or None when the field does not state it.
+fn field_key_yaml(field: &Field, key: &str) -> Option<String> {
+    match key {
+        "type" => Some(yaml_string(&field.field_type)),
+        "unit" => field.unit.as_deref().map(yaml_string),
+        "range" => field.range.as_ref().map(range_yaml),
+        "enum" => field.allowed.as_ref().map(|values| yaml_value(&Value::Array(values.clone()))),
+        "nullable" => field.nullable.map(|flag| flag.to_string()),
+        "description" => field.description.as_deref().map(yaml_string),
+        "source" => field.source.as_deref().map(yaml_string),
+        _ => None,
+    }
+}
+
+/// The keys of a contract field, in Seam's usual order.
+pub const FIELD_KEYS: [&str; 7] = ["type", "unit", "range", "enum", "nullable", "description", "source"];
+
+/// One contract field as a flow mapping: `{name: amount, type: number, unit: EUR, range: [0, 1]}`.
+pub fn field_yaml(field: &Field) -> String {
+    let mut parts = vec![format!("name: {}", yaml_string(&field.name))];
+    for key in FIELD_KEYS {
+        if let Some(value) = field_key_yaml(field, key) {
+            parts.push(format!("{key}: {value}"));
+        }
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+fn field_key_equal(existing: &Field, imported: &Field, key: &str) -> bool {
+    let same_values = |a: &Option<Vec<Value>>, b: &Option<Vec<Value>>| match (a, b) {
+        (Some(a), Some(b)) => {
+            a.len() == b.len()
+                && a.iter().zip(b).all(|(x, y)| match (x.as_f64(), y.as_f64()) {
+                    (Some(x), Some(y)) => x == y,
+                    _ => x == y,
+                })
+        }
+        (None, None) => true,
+        _ => false,
+    };
+    match key {
+        "type" => existing.field_type == imported.field_type,
+        "unit" => existing.unit == imported.unit,
+        "range" => existing.range == imported.range,
+        "enum" => same_values(&existing.allowed, &imported.allowed),
+        "nullable" => existing.nullable == imported.nullable,
+        "description" => existing.description == imported.description,
+        "source" => existing.source == imported.source,
+        _ => true,
+    }
+}
+
+/// What writing imported fields into a contract changed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct FieldsWritten {
+    pub added: Vec<String>,
+    pub updated: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: Vec<String>,
+}
+
+/// How an import treats the keys of a field that already exists in the contract.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldMerge {
+    /// Keys the format describes completely: absent in the import means removed from the row.
+    /// Keys not listed are written when the import states them and kept otherwise.
+    pub owned_keys: &'static [&'static str],
+}
+
+/// The edits that make the contract's `part` list hold exactly `fields`: rows are matched by
+/// name; a matched row gets only its changed keys rewritten (its other keys, comments and
+/// layout stay), new fields are appended as flow rows, rows the import lacks are removed.
+/// Appends come before removals so a block list never passes through `[]` (and keeps its form).
+pub fn field_edits(existing: &[Field], part: Part, fields: &[Field], merge: FieldMerge) -> (Vec<Edit>, FieldsWritten) {
+    let key = part.key();
+    let mut written = FieldsWritten::default();
+    let mut appends = Vec::new();
+    let mut sets = Vec::new();
+    let mut removals = Vec::new();
+    for field in fields {
+        let Some(current) = existing.iter().find(|row| row.name == field.name) else {
+            appends.push(Edit::Append { path: key.to_string(), value: NewValue::Yaml(field_yaml(field)) });
+            written.added.push(field.name.clone());
+            continue;
+        };
+        let row_path = format!("{key}[name={}]", field.name);
+        let mut changed = false;
+        for field_key in FIELD_KEYS {
+            if field_key_equal(current, field, field_key) {
+                continue;
+            }
+            match field_key_yaml(field, field_key) {
+                Some(value) => {
+                    sets.push(Edit::Set { path: format!("{row_path}.{field_key}"), value: NewValue::Yaml(value) });
+                    changed = true;
+                }
+                None if merge.owned_keys.contains(&field_key) => {
+                    sets.push(Edit::Remove { path: format!("{row_path}.{field_key}") });
+                    changed = true;
+                }
+                None => {}
+            }
+        }
+        if changed {
+            written.updated.push(field.name.clone());
+        } else {
+            written.unchanged.push(field.name.clone());
+        }
+    }
+    for row in existing {
+        if !fields.iter().any(|field| field.name == row.name) {
+            removals.push(Edit::Remove { path: format!("{key}[name={}]", row.name) });
+            written.removed.push(row.name.clone());
+        }
+    }
+    let mut edits = appends;
+    edits.extend(sets);
+    edits.extend(removals);
+    (edits, written)
+}
+
+/// The contract a document holds, or an error naming the file.
+pub fn contract_of(document: &Document) -> Result<&crate::document::model::Contract, InteropError> {
+    match &document.typed {
+        Some(Typed::Contract(contract)) => Ok(contract),
+        _ if document.kind != Some(Kind::Contract) => Err(InteropError::Document {
+            rel_path: document.rel_path.clone(),
+            message: format!(
+                "{} is {}, not a contract",
+                document.id,
+                document.kind.map_or("not a Seam document", |kind| kind.as_str())
+            ),
+        }),
+        _ => Err(InteropError::Document {
+            rel_path: document.rel_path.clone(),
+            message: "the contract's front matter has errors; fix them first (`seam lint`)".to_string(),
+        }),
+    }
+}
+
+/// The result of an import into a contract's fields.
+#[derive(Debug, Clone)]
+pub struct ContractImport {
+    pub rel_path: String,
+    pub id: String,
+    /// True when the import created the document.
+    pub created: bool,
+    pub inputs: Option<FieldsWritten>,
+    pub outputs: Option<FieldsWritten>,
+    /// Hash of the file after the import.
+    pub hash: String,
+    /// What the source held that Seam could not represent.
+    pub notes: Vec<String>,
+}
+
+/// Writes imported fields into an existing contract (`parts` lists each part to replace with
+/// its fields) in one lossless, atomic, compare-before-overwrite save.
+pub fn write_contract_fields(
+    project: &Project,
+    store: Option<&mut Store>,
+    rel_path: &str,
+    parts: &[(Part, Vec<Field>)],
+    merge: FieldMerge,
+) -> Result<ContractImport, InteropError> {
+    let document = project.read_document(rel_path)?;
+    let contract = contract_of(&document)?;
+    let mut edits = Vec::new();
+    let mut import = ContractImport {
+        rel_path: rel_path.to_string(),
+        id: document.id.clone(),
+        created: false,
+        inputs: None,
+        outputs: None,
+        hash: document.hash.clone(),
+        notes: Vec::new(),
+    };
+    for (part, fields) in parts {
+        let existing = match part {
+            Part::Inputs => &contract.input,
+            Part::Outputs => &contract.output,
+        };
+        let (part_edits, written) = field_edits(existing, *part, fields, merge);
+        edits.extend(part_edits);
+        match part {
+            Part::Inputs => import.inputs = Some(written),
+            Part::Outputs => import.outputs = Some(written),
+        }
+    }
+    if edits.is_empty() {
+        return Ok(import);
+    }
+    let request = SaveRequest { rel_path: rel_path.to_string(), base_hash: document.hash.clone(), edits, body: None };
+    let saved = project::save(project, store, &request)?;
+    import.hash = saved.document.hash;
+    Ok(import)
+}
+
+/// Creates a new contract from the template, titled `title`, and writes the imported fields into
+/// it; the template's example rows of each imported part are replaced.
+pub fn create_contract(
+    project: &Project,
+    store: Option<&mut Store>,
+    title: &str,
+    parts: &[(Part, Vec<Field>)],
+    merge: FieldMerge,
+) -> Result<ContractImport, InteropError> {
+    let rel_path = example::create_document(project, Kind::Contract, title)?;
+    let mut import = write_contract_fields(project, store, &rel_path, parts, merge)?;
+    import.created = true;
+    Ok(import)
+}
+
+/// A document's structured data for export, checked to be of `kind`.
+pub fn document_of_kind(project: &Project, rel_path: &str, kind: Kind) -> Result<Document, InteropError> {
+    let document = project.read_document(rel_path)?;
+    if document.kind != Some(kind) {
+        return Err(InteropError::Document {
+            rel_path: rel_path.to_string(),
+            message: format!(
+                "{} is {}, not a {}",
+                document.id,
+                document.kind.map_or("not a Seam document", |kind| kind.as_str()),
+                kind.as_str()
+            ),
+        });
+    }
+    if document.typed.is_none() {
+        return Err(InteropError::Document {
+            rel_path: rel_path.to_string(),
+            message: "the front matter has errors; fix them first (`seam lint`)".to_string(),
+        });
+    }
+    Ok(document)
+}

@@ -1,0 +1,203 @@
+//! Interoperability on a real copy of the example project: JSON Schema both ways (round trips,
+//! cases as data under tests/cases/interop/jsonschema), imports written in place through the
+//! lossless edit path.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+
+use seam_core::document::model::{Field, Typed};
+use seam_core::interop::{self, jsonschema, FieldMerge, Part};
+use seam_core::project::{self, Project};
+use seam_core::store::Store;
+
+fn example() -> (tempfile::TempDir, Project, Store) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("project");
+    seam_core::example::init_project(&root, true).expect("init example");
+    let project = Project::open(&root).expect("open");
+    let mut store = Store::open_at(&dir.path().join("store/seam.db")).expect("store");
+    project::index(&project, &mut store).expect("index");
+    (dir, project, store)
+}
+
+fn cases(format: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/interop").join(format)
+}
+
+fn contract_fields(project: &Project, rel_path: &str) -> (Vec<Field>, Vec<Field>) {
+    let document = project.read_document(rel_path).expect("read");
+    match document.typed {
+        Some(Typed::Contract(contract)) => (contract.input, contract.output),
+        other => panic!("{rel_path} is not a contract: {other:?}"),
+    }
+}
+
+/// What a JSON Schema round trip keeps: everything, except that an absent `nullable` reads back as false.
+fn normalized(fields: &[Field]) -> Vec<Field> {
+    fields
+        .iter()
+        .cloned()
+        .map(|mut field| {
+            field.nullable = Some(field.nullable.unwrap_or(false));
+            field
+        })
+        .collect()
+}
+
+const CONTRACTS: [&str; 2] = ["contracts/ticket-routing-api.md", "contracts/escalation-risk-feed.md"];
+
+#[test]
+fn jsonschema_export_is_a_valid_schema_that_checks_instances() {
+    let (_dir, project, _store) = example();
+    let document = project.read_document(CONTRACTS[1]).expect("read");
+    let contract = interop::contract_of(&document).expect("contract");
+    let schema = jsonschema::export(&document.id, &document.title(), Some("0.3.0"), contract, Some(Part::Inputs));
+    assert!(::jsonschema::meta::is_valid(&schema), "the export is a valid draft 2020-12 schema: {schema:#}");
+    let validator = ::jsonschema::validator_for(&schema).expect("compile");
+    let good = json!({
+        "ticket_id": "tk_1", "queue": "billing", "priority": "p2", "sla_due_at": null,
+        "minutes_since_last_agent_reply": 30, "customer_replies_since_agent": 2, "reopen_count": 0,
+        "plan_tier": "business", "region": "EMEA"
+    });
+    assert!(validator.is_valid(&good), "{:?}", validator.iter_errors(&good).map(|e| e.to_string()).collect::<Vec<_>>());
+    let mut out_of_range = good.clone();
+    out_of_range["reopen_count"] = json!(51);
+    assert!(!validator.is_valid(&out_of_range), "range [0, 50] becomes maximum 50");
+    let mut bad_enum = good.clone();
+    bad_enum["region"] = json!("LATAM");
+    assert!(!validator.is_valid(&bad_enum), "enum is kept");
+    let mut null_not_allowed = good.clone();
+    null_not_allowed["region"] = Value::Null;
+    assert!(!validator.is_valid(&null_not_allowed), "nullable: false rejects null");
+    let mut missing = good;
+    missing.as_object_mut().expect("object").remove("ticket_id");
+    assert!(!validator.is_valid(&missing), "every field is required");
+    let unit = &schema["properties"]["minutes_since_last_agent_reply"];
+    assert_eq!(unit["x-unit"], "minutes");
+    assert_eq!(unit["type"], json!(["integer", "null"]));
+}
+
+#[test]
+fn jsonschema_round_trip_keeps_every_field_and_leaves_the_file_byte_identical() {
+    let (_dir, project, mut store) = example();
+    for rel_path in CONTRACTS {
+        let before = fs::read(project.root.join(rel_path)).expect("read");
+        let document = project.read_document(rel_path).expect("read");
+        let contract = interop::contract_of(&document).expect("contract");
+        let schema = jsonschema::export(&document.id, &document.title(), None, contract, None);
+        let text = serde_json::to_string_pretty(&schema).expect("json");
+        let imported = jsonschema::import("exported.json", &text, None).expect("import");
+        let (input, output) = contract_fields(&project, rel_path);
+        assert_eq!(imported.inputs.as_deref().map(normalized), Some(normalized(&input)), "{rel_path} inputs");
+        assert_eq!(imported.outputs.as_deref().map(normalized), Some(normalized(&output)), "{rel_path} outputs");
+        let parts =
+            vec![(Part::Inputs, imported.inputs.expect("inputs")), (Part::Outputs, imported.outputs.expect("outputs"))];
+        let merge = FieldMerge { owned_keys: jsonschema::OWNED_KEYS };
+        let written =
+            interop::write_contract_fields(&project, Some(&mut store), rel_path, &parts, merge).expect("write");
+        let inputs = written.inputs.expect("inputs");
+        assert!(inputs.added.is_empty() && inputs.removed.is_empty(), "{inputs:?}");
+        let after = fs::read(project.root.join(rel_path)).expect("read");
+        // Every field of the example states `nullable`, so nothing at all changes.
+        assert!(input.iter().chain(&output).all(|field| field.nullable.is_some()));
+        assert_eq!(before, after, "{rel_path} unchanged by its own round trip");
+    }
+}
+
+#[test]
+fn jsonschema_import_edits_only_the_changed_rows() {
+    let (_dir, project, mut store) = example();
+    let rel_path = CONTRACTS[0];
+    let before = fs::read_to_string(project.root.join(rel_path)).expect("read");
+    let document = project.read_document(rel_path).expect("read");
+    let contract = interop::contract_of(&document).expect("contract");
+    let mut schema = jsonschema::export(&document.id, &document.title(), None, contract, Some(Part::Outputs));
+    let properties = schema["properties"].as_object_mut().expect("properties");
+    properties["queue_confidence"]["maximum"] = json!(0.99);
+    properties.remove("explanation");
+    properties.insert("latency_ms".to_string(), json!({"type": "integer", "minimum": 0, "x-unit": "ms"}));
+    let text = serde_json::to_string(&schema).expect("json");
+    let imported = jsonschema::import("outputs.json", &text, Some(Part::Outputs)).expect("import");
+    let merge = FieldMerge { owned_keys: jsonschema::OWNED_KEYS };
+    let parts = vec![(Part::Outputs, imported.outputs.expect("outputs"))];
+    let written = interop::write_contract_fields(&project, Some(&mut store), rel_path, &parts, merge).expect("write");
+    let outputs = written.outputs.expect("outputs");
+    assert_eq!(outputs.added, vec!["latency_ms"]);
+    assert_eq!(outputs.updated, vec!["queue_confidence"]);
+    assert_eq!(outputs.removed, vec!["explanation"]);
+    assert!(written.inputs.is_none(), "inputs untouched");
+
+    let after = fs::read_to_string(project.root.join(rel_path)).expect("read");
+    let old_lines: Vec<&str> = before.lines().collect();
+    let new_lines: Vec<&str> = after.lines().collect();
+    let gone: Vec<&&str> = old_lines.iter().filter(|line| !new_lines.contains(line)).collect();
+    let added: Vec<&&str> = new_lines.iter().filter(|line| !old_lines.contains(line)).collect();
+    assert_eq!(gone.len(), 3, "queue_confidence's line and explanation's two lines: {gone:#?}");
+    assert_eq!(added.len(), 2, "queue_confidence's new line and latency_ms: {added:#?}");
+    assert!(after.contains("range: [0, 0.99]"), "{after}");
+    assert!(
+        after.contains("  - {name: latency_ms, type: integer, unit: ms, range: [0, null], nullable: true}\n"),
+        "{after}"
+    );
+    assert!(
+        before.contains("# measured at the router's load balancer")
+            && after.contains("# measured at the router's load balancer")
+    );
+    let (_, output) = contract_fields(&project, rel_path);
+    assert_eq!(output.len(), 6);
+}
+
+#[test]
+fn jsonschema_import_creates_a_new_contract_from_the_template() {
+    let (_dir, project, mut store) = example();
+    let text = fs::read_to_string(cases("jsonschema").join("order-events.schema.json")).expect("read");
+    let imported = jsonschema::import("order-events.schema.json", &text, Some(Part::Inputs)).expect("import");
+    let merge = FieldMerge { owned_keys: jsonschema::OWNED_KEYS };
+    let title = imported.title.clone().expect("title");
+    let parts = vec![(Part::Inputs, imported.inputs.clone().expect("inputs"))];
+    let created = interop::create_contract(&project, Some(&mut store), &title, &parts, merge).expect("create");
+    assert!(created.created);
+    assert_eq!(created.rel_path, "contracts/order-scoring-request.md");
+    let document = project.read_document(&created.rel_path).expect("read");
+    assert!(document.issues.is_empty(), "{:?}", document.issues);
+    let (input, output) = contract_fields(&project, &created.rel_path);
+    assert_eq!(input, imported.inputs.expect("inputs"));
+    assert_eq!(output.len(), 1, "the template's output row stays until outputs are imported");
+    assert!(
+        document
+            .text
+            .contains("input:\n  - {name: order_id, type: string, nullable: false, description: UUID of the order}\n"),
+        "{}",
+        document.text
+    );
+}
+
+/// Each `NAME.schema.json` under tests/cases/interop/jsonschema is read as one part; its
+/// `NAME.expected.json` holds the fields and notes, or the error.
+#[test]
+fn jsonschema_import_cases() {
+    let dir = cases("jsonschema");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .expect("cases")
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.strip_suffix(".schema.json").map(str::to_string))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 3, "cases found: {names:?}");
+    for name in names {
+        let file = format!("{name}.schema.json");
+        let text = fs::read_to_string(dir.join(&file)).expect("read case");
+        let expected: Value =
+            serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.expected.json"))).expect("expected"))
+                .expect("expected json");
+        match jsonschema::import(&file, &text, Some(Part::Inputs)) {
+            Ok(imported) => {
+                let fields = serde_json::to_value(imported.inputs.expect("inputs")).expect("fields");
+                assert_eq!(fields, expected["fields"], "case {name}");
+                assert_eq!(json!(imported.notes), expected["notes"], "case {name}");
+            }
+            Err(error) => assert_eq!(json!(error.to_string()), expected["error"], "case {name}"),
+        }
+    }
+}
