@@ -7,7 +7,7 @@ use clap::Subcommand;
 use serde_json::{json, Value};
 
 use seam_core::document::Kind;
-use seam_core::interop::{self, jsonschema, ContractImport, FieldsWritten, Part};
+use seam_core::interop::{self, jsonschema, mlflow, ContractImport, FieldsWritten, Part};
 use seam_core::project::{self, write_atomic};
 
 use crate::{open, open_document, print_json, Cli};
@@ -31,6 +31,19 @@ pub enum ImportCommand {
         /// Which part the schema describes; without it the schema must have `input`/`output` properties.
         #[arg(long, value_parser = parse_part)]
         part: Option<Part>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read an MLflow model's signature (the MLmodel file) into a contract's inputs and outputs.
+    Mlflow {
+        /// The `MLmodel` file (or the model folder that holds it).
+        mlmodel: PathBuf,
+        /// The contract to write into (its rows are matched by name and edited in place).
+        #[arg(long, conflicts_with = "title")]
+        into: Option<String>,
+        /// Create a new contract with this title instead.
+        #[arg(long)]
+        title: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -131,6 +144,28 @@ pub fn run_import(cli: &Cli, command: &ImportCommand) -> Result<()> {
             let merge = interop::FieldMerge { owned_keys: jsonschema::OWNED_KEYS };
             let mut import = import_contract_parts(cli, into.as_deref(), &title, &parts, merge)?;
             import.notes = imported.notes;
+            print_contract_import(&import, *json)
+        }
+        ImportCommand::Mlflow { mlmodel, into, title, json } => {
+            let file = if mlmodel.is_dir() { mlmodel.join("MLmodel") } else { mlmodel.clone() };
+            let text = interop::read_input_file(&file)?;
+            let imported = mlflow::import(&file_label(&file), &text)?;
+            let import = match into {
+                Some(id) => {
+                    let (project, mut store, rel_path) = open_document(cli, id)?;
+                    mlflow::write_into(&project, Some(&mut store), &rel_path, &imported)?
+                }
+                None => {
+                    let title = title.clone().unwrap_or_else(|| {
+                        let run = imported.run_id.as_deref().map(|run| format!(" (run {run})")).unwrap_or_default();
+                        format!("Model signature{run}")
+                    });
+                    let merge = interop::FieldMerge { owned_keys: mlflow::OWNED_KEYS };
+                    let mut import = import_contract_parts(cli, None, &title, &mlflow::parts(&imported), merge)?;
+                    import.notes = imported.notes.clone();
+                    import
+                }
+            };
             print_contract_import(&import, *json)
         }
     }

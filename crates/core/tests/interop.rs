@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use seam_core::document::model::{Field, Typed};
-use seam_core::interop::{self, jsonschema, FieldMerge, Part};
+use seam_core::interop::{self, jsonschema, mlflow, FieldMerge, Part};
 use seam_core::project::{self, Project};
 use seam_core::store::Store;
 
@@ -162,6 +162,9 @@ fn jsonschema_import_creates_a_new_contract_from_the_template() {
     assert_eq!(created.rel_path, "contracts/order-scoring-request.md");
     let document = project.read_document(&created.rel_path).expect("read");
     assert!(document.issues.is_empty(), "{:?}", document.issues);
+    let lint = seam_core::lint::lint(&project);
+    let own: Vec<_> = lint.issues.iter().filter(|issue| issue.rel_path == created.rel_path).collect();
+    assert!(own.is_empty(), "the template's `requirements: null` names no document: {own:?}");
     let (input, output) = contract_fields(&project, &created.rel_path);
     assert_eq!(input, imported.inputs.expect("inputs"));
     assert_eq!(output.len(), 1, "the template's output row stays until outputs are imported");
@@ -200,4 +203,86 @@ fn jsonschema_import_cases() {
             Err(error) => assert_eq!(json!(error.to_string()), expected["error"], "case {name}"),
         }
     }
+}
+
+/// Each `NAME.expected.json` under tests/cases/interop/mlflow holds what `NAME.MLmodel` yields:
+/// the fields and notes, or the error.
+#[test]
+fn mlflow_signature_cases() {
+    let dir = cases("mlflow");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .expect("cases")
+        .filter_map(|entry| entry.ok()?.file_name().to_str()?.strip_suffix(".expected.json").map(str::to_string))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 4, "cases found: {names:?}");
+    for name in names {
+        let file = format!("{name}.MLmodel");
+        let text = fs::read_to_string(dir.join(&file)).expect("read case");
+        let expected: Value =
+            serde_json::from_str(&fs::read_to_string(dir.join(format!("{name}.expected.json"))).expect("expected"))
+                .expect("expected json");
+        match mlflow::import(&file, &text) {
+            Ok(imported) => {
+                assert_eq!(serde_json::to_value(imported.inputs).expect("inputs"), expected["inputs"], "case {name}");
+                assert_eq!(
+                    serde_json::to_value(imported.outputs).expect("outputs"),
+                    expected["outputs"],
+                    "case {name}"
+                );
+                assert_eq!(json!(imported.notes), expected["notes"], "case {name}");
+            }
+            Err(error) => assert_eq!(json!(error.to_string()), expected["error"], "case {name}"),
+        }
+    }
+}
+
+#[test]
+fn mlflow_signature_of_the_deployed_model_matches_the_agreed_contract() {
+    let (_dir, project, mut store) = example();
+    let rel_path = CONTRACTS[0];
+    let before = fs::read(project.root.join(rel_path)).expect("read");
+    let text = fs::read_to_string(cases("mlflow").join("ticket-router.MLmodel")).expect("read");
+    let imported = mlflow::import("ticket-router.MLmodel", &text).expect("import");
+    assert_eq!(imported.run_id.as_deref(), Some("4f2b7c9e1a3d4e5f8a9b0c1d2e3f4a5b"));
+    assert_eq!(imported.notes.len(), 1, "params are noted: {:?}", imported.notes);
+    let written = mlflow::write_into(&project, Some(&mut store), rel_path, &imported).expect("write");
+    let inputs = written.inputs.expect("inputs");
+    assert_eq!(inputs.unchanged.len(), 9, "categories and timestamps stay, nothing else differs: {inputs:?}");
+    assert_eq!(written.outputs.expect("outputs").unchanged.len(), 6);
+    assert_eq!(fs::read(project.root.join(rel_path)).expect("read"), before, "nothing to write");
+}
+
+#[test]
+fn mlflow_signature_of_a_new_model_version_rewrites_only_what_changed() {
+    let (_dir, project, mut store) = example();
+    let rel_path = CONTRACTS[0];
+    let before = fs::read_to_string(project.root.join(rel_path)).expect("read");
+    let text = fs::read_to_string(cases("mlflow").join("ticket-router-v2.MLmodel")).expect("read");
+    let imported = mlflow::import("ticket-router-v2.MLmodel", &text).expect("import");
+    let written = mlflow::write_into(&project, Some(&mut store), rel_path, &imported).expect("write");
+    let inputs = written.inputs.expect("inputs");
+    assert_eq!(inputs.added, vec!["requester_locale"]);
+    assert_eq!(inputs.updated, vec!["language", "open_tickets_30d"]);
+    assert_eq!(written.outputs.expect("outputs").removed, vec!["explanation"]);
+
+    let after = fs::read_to_string(project.root.join(rel_path)).expect("read");
+    assert!(
+        after.contains("    nullable: false        # null when the detector is unsure"),
+        "the block row keeps its comment: {after}"
+    );
+    assert!(
+        after.contains("  - {name: open_tickets_30d, type: number, unit: tickets, range: [0, 500], nullable: false,"),
+        "unit and range survive (a signature says nothing about them): {after}"
+    );
+    assert!(after.contains("  - {name: requester_locale, type: string, nullable: true}\n"));
+    assert!(!after.contains("name: explanation"));
+    let unchanged_lines = before.lines().filter(|line| after.lines().any(|new| new == *line)).count();
+    assert_eq!(
+        before.lines().count() - unchanged_lines,
+        4,
+        "language's nullable, the first line of open_tickets_30d, explanation's two lines"
+    );
+    let document = project.read_document(rel_path).expect("read");
+    assert!(document.issues.is_empty(), "{:?}", document.issues);
 }

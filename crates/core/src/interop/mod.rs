@@ -5,6 +5,7 @@
 //! the lossless edit path (`document::edit` + `project::save`).
 
 pub mod jsonschema;
+pub mod mlflow;
 
 use std::path::Path;
 
