@@ -156,64 +156,50 @@ pub fn yaml_value(value: &Value) -> String {
     }
 }
 
-fn range_yaml(range: &[Option<f64>; 2]) -> String {
-    let end = |value: Option<f64>| value.map_or_else(|| "null".to_string(), yaml_number);
-    format!("[{}, {}]", end(range[0]), end(range[1]))
+/// A typed row (a contract field, a dataset column) as a JSON object without its null keys.
+pub fn row_value<T: serde::Serialize>(row: &T) -> Value {
+    let mut value = serde_json::to_value(row).unwrap_or(Value::Null);
+    if let Some(object) = value.as_object_mut() {
+        object.retain(|_, value| !value.is_null());
+    }
+    value
 }
 
-/// The YAML text of one key of a contract field, or None when the field does not state it.
-fn field_key_yaml(field: &Field, key: &str) -> Option<String> {
-    match key {
-        "type" => Some(yaml_string(&field.field_type)),
-        "unit" => field.unit.as_deref().map(yaml_string),
-        "range" => field.range.as_ref().map(range_yaml),
-        "enum" => field.allowed.as_ref().map(|values| yaml_value(&Value::Array(values.clone()))),
-        "nullable" => field.nullable.map(|flag| flag.to_string()),
-        "description" => field.description.as_deref().map(yaml_string),
-        "source" => field.source.as_deref().map(yaml_string),
-        _ => None,
+/// Equal as data: numbers compare by value (`0` equals `0.0`).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(x, y)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(key, value)| y.get(key).is_some_and(|other| same_value(value, other)))
+        }
+        _ => a == b,
     }
 }
 
-/// The keys of a contract field, in Seam's usual order.
-pub const FIELD_KEYS: [&str; 7] = ["type", "unit", "range", "enum", "nullable", "description", "source"];
-
-/// One contract field as a flow mapping: `{name: amount, type: number, unit: EUR, range: [0, 1]}`.
-pub fn field_yaml(field: &Field) -> String {
-    let mut parts = vec![format!("name: {}", yaml_string(&field.name))];
-    for key in FIELD_KEYS {
-        if let Some(value) = field_key_yaml(field, key) {
-            parts.push(format!("{key}: {value}"));
+/// One row as a flow mapping, `name` first and then `keys` in order: `{name: amount, type: number}`.
+pub fn row_yaml(row: &Value, keys: &[&str]) -> String {
+    let mut parts = Vec::new();
+    if let Some(name) = row.get("name") {
+        parts.push(format!("name: {}", yaml_value(name)));
+    }
+    for key in keys {
+        if let Some(value) = row.get(*key).filter(|value| !value.is_null()) {
+            parts.push(format!("{key}: {}", yaml_value(value)));
         }
     }
     format!("{{{}}}", parts.join(", "))
 }
 
-fn field_key_equal(existing: &Field, imported: &Field, key: &str) -> bool {
-    let same_values = |a: &Option<Vec<Value>>, b: &Option<Vec<Value>>| match (a, b) {
-        (Some(a), Some(b)) => {
-            a.len() == b.len()
-                && a.iter().zip(b).all(|(x, y)| match (x.as_f64(), y.as_f64()) {
-                    (Some(x), Some(y)) => x == y,
-                    _ => x == y,
-                })
-        }
-        (None, None) => true,
-        _ => false,
-    };
-    match key {
-        "type" => existing.field_type == imported.field_type,
-        "unit" => existing.unit == imported.unit,
-        "range" => existing.range == imported.range,
-        "enum" => same_values(&existing.allowed, &imported.allowed),
-        "nullable" => existing.nullable == imported.nullable,
-        "description" => existing.description == imported.description,
-        "source" => existing.source == imported.source,
-        _ => true,
-    }
+/// The keys of a contract field that imports write, in Seam's usual order.
+pub const FIELD_KEYS: &[&str] = &["type", "unit", "range", "enum", "nullable", "description", "source"];
+
+/// One contract field as a flow mapping: `{name: amount, type: number, unit: EUR, range: [0, 1]}`.
+pub fn field_yaml(field: &Field) -> String {
+    row_yaml(&row_value(field), FIELD_KEYS)
 }
 
-/// What writing imported fields into a contract changed.
+/// What writing imported rows into a list changed (row names per list).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct FieldsWritten {
     pub added: Vec<String>,
@@ -222,7 +208,7 @@ pub struct FieldsWritten {
     pub unchanged: Vec<String>,
 }
 
-/// How an import treats the keys of a field that already exists in the contract.
+/// How an import treats the keys of a row that already exists in the document.
 #[derive(Debug, Clone, Copy)]
 pub struct FieldMerge {
     /// Keys the format describes completely: absent in the import means removed from the row.
@@ -230,56 +216,72 @@ pub struct FieldMerge {
     pub owned_keys: &'static [&'static str],
 }
 
-/// The edits that make the contract's `part` list hold exactly `fields`: rows are matched by
-/// name; a matched row gets only its changed keys rewritten (its other keys, comments and
-/// layout stay), new fields are appended as flow rows, rows the import lacks are removed.
-/// Appends come before removals so a block list never passes through `[]` (and keeps its form).
-pub fn field_edits(existing: &[Field], part: Part, fields: &[Field], merge: FieldMerge) -> (Vec<Edit>, FieldsWritten) {
-    let key = part.key();
+/// The edits that make the list at `list_key` hold exactly `rows` (JSON objects with a `name`):
+/// rows are matched by name; a matched row gets only its changed `keys` rewritten (its other
+/// keys, comments and layout stay), new rows are appended as flow rows, rows the import lacks are
+/// removed. Appends come before removals so a block list never passes through `[]` (and keeps
+/// its form).
+pub fn row_edits(
+    existing: &[Value],
+    list_key: &str,
+    rows: &[Value],
+    keys: &[&str],
+    merge: FieldMerge,
+) -> (Vec<Edit>, FieldsWritten) {
+    let name_of = |row: &Value| row.get("name").and_then(Value::as_str).unwrap_or_default().to_string();
     let mut written = FieldsWritten::default();
     let mut appends = Vec::new();
     let mut sets = Vec::new();
     let mut removals = Vec::new();
-    for field in fields {
-        let Some(current) = existing.iter().find(|row| row.name == field.name) else {
-            appends.push(Edit::Append { path: key.to_string(), value: NewValue::Yaml(field_yaml(field)) });
-            written.added.push(field.name.clone());
+    for row in rows {
+        let name = name_of(row);
+        let Some(current) = existing.iter().find(|existing| name_of(existing) == name) else {
+            appends.push(Edit::Append { path: list_key.to_string(), value: NewValue::Yaml(row_yaml(row, keys)) });
+            written.added.push(name);
             continue;
         };
-        let row_path = format!("{key}[name={}]", field.name);
+        let row_path = format!("{list_key}[name={name}]");
         let mut changed = false;
-        for field_key in FIELD_KEYS {
-            if field_key_equal(current, field, field_key) {
-                continue;
-            }
-            match field_key_yaml(field, field_key) {
-                Some(value) => {
-                    sets.push(Edit::Set { path: format!("{row_path}.{field_key}"), value: NewValue::Yaml(value) });
+        for key in keys {
+            let old = current.get(*key).filter(|value| !value.is_null());
+            let new = row.get(*key).filter(|value| !value.is_null());
+            match (old, new) {
+                (Some(old), Some(new)) if same_value(old, new) => {}
+                (_, Some(new)) => {
+                    sets.push(Edit::Set { path: format!("{row_path}.{key}"), value: NewValue::Yaml(yaml_value(new)) });
                     changed = true;
                 }
-                None if merge.owned_keys.contains(&field_key) => {
-                    sets.push(Edit::Remove { path: format!("{row_path}.{field_key}") });
+                (Some(_), None) if merge.owned_keys.contains(key) => {
+                    sets.push(Edit::Remove { path: format!("{row_path}.{key}") });
                     changed = true;
                 }
-                None => {}
+                _ => {}
             }
         }
         if changed {
-            written.updated.push(field.name.clone());
+            written.updated.push(name);
         } else {
-            written.unchanged.push(field.name.clone());
+            written.unchanged.push(name);
         }
     }
     for row in existing {
-        if !fields.iter().any(|field| field.name == row.name) {
-            removals.push(Edit::Remove { path: format!("{key}[name={}]", row.name) });
-            written.removed.push(row.name.clone());
+        let name = name_of(row);
+        if !rows.iter().any(|row| name_of(row) == name) {
+            removals.push(Edit::Remove { path: format!("{list_key}[name={name}]") });
+            written.removed.push(name);
         }
     }
     let mut edits = appends;
     edits.extend(sets);
     edits.extend(removals);
     (edits, written)
+}
+
+/// `row_edits` for a contract's `input` or `output`.
+pub fn field_edits(existing: &[Field], part: Part, fields: &[Field], merge: FieldMerge) -> (Vec<Edit>, FieldsWritten) {
+    let existing: Vec<Value> = existing.iter().map(row_value).collect();
+    let rows: Vec<Value> = fields.iter().map(row_value).collect();
+    row_edits(&existing, part.key(), &rows, FIELD_KEYS, merge)
 }
 
 /// The contract a document holds, or an error naming the file.
