@@ -6,8 +6,8 @@ use anyhow::{anyhow, Result};
 use clap::Subcommand;
 use serde_json::{json, Value};
 
-use seam_core::document::Kind;
-use seam_core::interop::{self, jsonschema, mlflow, ContractImport, FieldsWritten, Part};
+use seam_core::document::{Kind, Typed};
+use seam_core::interop::{self, jsonschema, mlflow, odcs, ContractImport, FieldsWritten, Part};
 use seam_core::project::{self, write_atomic};
 
 use crate::{open, open_document, print_json, Cli};
@@ -47,6 +47,18 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Read an ODCS 3.1 data contract (YAML or JSON) into a dataset note or a contract.
+    Odcs {
+        file: PathBuf,
+        /// The dataset note or contract to write into (schema rows matched by name, edited in place).
+        #[arg(long, conflicts_with = "as_kind")]
+        into: Option<String>,
+        /// Create a new document of this kind (default: dataset, or what a Seam export says it was).
+        #[arg(long = "as", value_parser = ["dataset", "contract"])]
+        as_kind: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -56,6 +68,13 @@ pub enum ExportCommand {
         id: String,
         #[arg(long, value_parser = parse_part)]
         part: Option<Part>,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A dataset note or contract as an ODCS 3.1 data contract (YAML).
+    Odcs {
+        id: String,
         /// Write to this file instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -168,6 +187,48 @@ pub fn run_import(cli: &Cli, command: &ImportCommand) -> Result<()> {
             };
             print_contract_import(&import, *json)
         }
+        ImportCommand::Odcs { file, into, as_kind, json } => {
+            let text = interop::read_input_file(file)?;
+            let imported = odcs::import(&file_label(file), &text)?;
+            let written = match into {
+                Some(id) => {
+                    let (project, mut store, rel_path) = open_document(cli, id)?;
+                    odcs::write_into(&project, Some(&mut store), &rel_path, &imported, false)?
+                }
+                None => {
+                    let kind = match as_kind.as_deref().or(imported.seam_kind.as_deref()) {
+                        Some("contract") => Kind::Contract,
+                        _ => Kind::Dataset,
+                    };
+                    let (project, mut store) = open(cli)?;
+                    let written = odcs::create(&project, Some(&mut store), &imported, kind)?;
+                    project::index(&project, &mut store)?;
+                    written
+                }
+            };
+            if *json {
+                let lists: serde_json::Map<String, Value> =
+                    written.lists.iter().map(|(key, list)| (key.clone(), written_json(&Some(list.clone())))).collect();
+                return print_json(&json!({
+                    "path": written.rel_path, "id": written.id, "created": written.created,
+                    "lists": lists, "hash": written.hash, "notes": written.notes,
+                }));
+            }
+            println!("{} {} ({})", if written.created { "Created" } else { "Updated" }, written.id, written.rel_path);
+            for (key, list) in &written.lists {
+                println!(
+                    "  {key}: {} added, {} updated, {} removed, {} unchanged",
+                    list.added.len(),
+                    list.updated.len(),
+                    list.removed.len(),
+                    list.unchanged.len()
+                );
+            }
+            for note in &written.notes {
+                println!("  note: {note}");
+            }
+            Ok(())
+        }
     }
 }
 
@@ -198,6 +259,16 @@ pub fn run_export(cli: &Cli, command: &ExportCommand) -> Result<()> {
             let schema =
                 jsonschema::export(&document.id, &document.title(), document.version().as_deref(), contract, *part);
             emit(&format!("{}\n", serde_json::to_string_pretty(&schema)?), out.as_deref())
+        }
+        ExportCommand::Odcs { id, out } => {
+            let (project, _store, rel_path) = open_document(cli, id)?;
+            let document = project.read_document(&rel_path)?;
+            let value = match &document.typed {
+                Some(Typed::Dataset(dataset)) => odcs::export_dataset(&document, dataset),
+                Some(Typed::Contract(contract)) => odcs::export_contract(&document, contract),
+                _ => return Err(anyhow!("{rel_path}: only dataset notes and contracts export to ODCS (and their front matter must be valid: `seam lint`)")),
+            };
+            emit(&interop::to_block_yaml(&value), out.as_deref())
         }
     }
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use seam_core::document::model::{Field, Typed};
-use seam_core::interop::{self, jsonschema, mlflow, FieldMerge, Part};
+use seam_core::interop::{self, jsonschema, mlflow, odcs, FieldMerge, Part};
 use seam_core::project::{self, Project};
 use seam_core::store::Store;
 
@@ -285,4 +285,128 @@ fn mlflow_signature_of_a_new_model_version_rewrites_only_what_changed() {
     );
     let document = project.read_document(rel_path).expect("read");
     assert!(document.issues.is_empty(), "{:?}", document.issues);
+}
+
+fn odcs_validator() -> ::jsonschema::Validator {
+    let text = fs::read_to_string(cases("odcs").join("odcs-3.1.0.schema.json")).expect("vendored schema");
+    let schema: Value = serde_json::from_str(&text).expect("schema json");
+    ::jsonschema::validator_for(&schema).expect("the official schema compiles")
+}
+
+/// Every dataset note and contract of the example exports to an ODCS document the official
+/// v3.1.0 schema accepts; the YAML text is read back (as any ODCS tool would) before validating.
+#[test]
+fn odcs_export_of_every_example_document_validates_against_the_official_schema() {
+    let (_dir, project, _store) = example();
+    let validator = odcs_validator();
+    let mut exported = 0;
+    for document in project.read_all() {
+        let value = match &document.typed {
+            Some(Typed::Dataset(dataset)) => odcs::export_dataset(&document, dataset),
+            Some(Typed::Contract(contract)) => odcs::export_contract(&document, contract),
+            _ => continue,
+        };
+        let text = interop::to_block_yaml(&value);
+        let read_back = seam_core::document::yaml::parse(&text, 0, 1).expect("yaml").expect("value").to_json();
+        assert_eq!(read_back, value, "{} YAML reads back", document.id);
+        let errors: Vec<String> =
+            validator.iter_errors(&read_back).map(|error| format!("{} at {}", error, error.instance_path())).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}\n{text}", document.id);
+        exported += 1;
+    }
+    assert_eq!(exported, 7, "5 dataset notes and 2 contracts");
+    // The validator is not lenient: a wrong status type and an unknown top-level key fail.
+    let document = project.read_document("datasets/support-tickets-2025.md").expect("read");
+    let Some(Typed::Dataset(dataset)) = &document.typed else { panic!("dataset") };
+    let mut broken = odcs::export_dataset(&document, dataset);
+    broken["schema"][0]["properties"][0]["logicalType"] = json!("varchar");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn odcs_round_trip_of_a_dataset_note_keeps_its_columns_and_header() {
+    let (_dir, project, mut store) = example();
+    let rel_path = "datasets/support-tickets-2025.md";
+    let document = project.read_document(rel_path).expect("read");
+    let Some(Typed::Dataset(dataset)) = &document.typed else { panic!("dataset") };
+    let text = interop::to_block_yaml(&odcs::export_dataset(&document, dataset));
+    let imported = odcs::import("support-tickets-2025.odcs.yaml", &text).expect("import");
+    assert_eq!(imported.seam_kind.as_deref(), Some("dataset"));
+
+    // Into the note itself: nothing to change, not one byte.
+    let before = fs::read(project.root.join(rel_path)).expect("read");
+    let written = odcs::write_into(&project, Some(&mut store), rel_path, &imported, false).expect("write");
+    assert_eq!(written.lists[0].1.unchanged.len(), dataset.schema.len());
+    assert_eq!(fs::read(project.root.join(rel_path)).expect("read"), before);
+
+    // As a new note: the same columns, header and datasheet answers.
+    fs::remove_file(project.root.join(rel_path)).expect("remove the original so the id is free");
+    let created =
+        odcs::create(&project, Some(&mut store), &imported, seam_core::document::Kind::Dataset).expect("create");
+    let copy = project.read_document(&created.rel_path).expect("read");
+    assert!(copy.issues.is_empty(), "{:?}", copy.issues);
+    let Some(Typed::Dataset(copied)) = &copy.typed else { panic!("dataset") };
+    assert_eq!(copied.schema, dataset.schema);
+    assert_eq!(copy.version(), document.version());
+    assert_eq!(copy.status(), document.status());
+    assert_eq!(copy.tags(), document.tags());
+    assert_eq!(copied.owner, dataset.owner);
+    assert_eq!(
+        copied.access.as_ref().map(|access| &access.granted_to),
+        dataset.access.as_ref().map(|access| &access.granted_to)
+    );
+    let checklist = seam_core::datasheet::checklist(copy.body());
+    let motivation = &checklist.sections[0];
+    assert!(motivation.text.starts_with("Created in January 2026 to train"), "{}", motivation.text);
+}
+
+#[test]
+fn odcs_import_of_a_foreign_contract_creates_a_dataset_note_and_a_contract() {
+    let (_dir, project, mut store) = example();
+    let file = "payments-transactions.odcs.yaml";
+    let text = fs::read_to_string(cases("odcs").join(file)).expect("read");
+    let imported = odcs::import(file, &text).expect("import");
+    assert_eq!(imported.owner_name.as_deref(), Some("payments-data"));
+    assert_eq!(imported.owner_contact.as_deref(), Some("mrivera@example.com"));
+    assert_eq!(imported.granted_to, vec!["risk-ml", "finance-bi"]);
+    assert_eq!(imported.status, Some("agreed"));
+    assert!(
+        imported.notes.iter().any(|note| note.contains("`servers`") && note.contains("line 16")),
+        "{:?}",
+        imported.notes
+    );
+    assert!(imported.notes.iter().any(|note| note.contains("card_holder_name: quality rules")), "{:?}", imported.notes);
+
+    let created =
+        odcs::create(&project, Some(&mut store), &imported, seam_core::document::Kind::Dataset).expect("create");
+    assert!(created.notes.iter().any(|note| note.contains("`merchants` left out")), "{:?}", created.notes);
+    let note = project.read_document(&created.rel_path).expect("read");
+    assert!(note.issues.is_empty(), "{:?}", note.issues);
+    let Some(Typed::Dataset(dataset)) = &note.typed else { panic!("dataset") };
+    let amount = dataset.schema.iter().find(|column| column.name == "amount").expect("amount");
+    assert_eq!(
+        (amount.column_type.as_str(), amount.unit.as_deref(), amount.range),
+        ("number", Some("EUR"), Some([Some(0.0), Some(100000.0)]))
+    );
+    let country = dataset.schema.iter().find(|column| column.name == "country").expect("country");
+    assert_eq!(country.pattern.as_deref(), Some("^[A-Z]{2}$"));
+    let id = dataset.schema.iter().find(|column| column.name == "transaction_id").expect("id");
+    assert_eq!((id.unique, id.nullable), (Some(true), Some(false)));
+    assert_eq!(
+        dataset.schema.iter().map(|column| column.name.as_str()).collect::<Vec<_>>(),
+        vec!["transaction_id", "amount", "country", "card_holder_name", "authorised_at", "is_fraud"]
+    );
+    assert_eq!(note.version().as_deref(), Some("1.2.0"));
+    assert!(note.text.contains("## Uses\n\nFraud model training and monitoring"), "{}", note.text);
+
+    let contract =
+        odcs::create(&project, Some(&mut store), &imported, seam_core::document::Kind::Contract).expect("create");
+    let (input, _) = contract_fields(&project, &contract.rel_path);
+    assert_eq!(input.len(), 6, "the first schema object becomes the inputs");
+    assert!(project.read_document(&contract.rel_path).expect("read").issues.is_empty());
+
+    let bad =
+        "apiVersion: v3.1.0\nkind: DataContract\nschema:\n  - name: t\n    properties:\n      - logicalType: string\n";
+    let error = odcs::import("bad.odcs.yaml", bad).expect_err("no name");
+    assert_eq!(error.to_string(), "bad.odcs.yaml:6: a property of `t` without `name`");
 }

@@ -111,7 +111,9 @@ pub fn export(id: &str, title: &str, version: Option<&str>, contract: &Contract,
     if let Some(body) = schema.as_object_mut() {
         head.append(body);
     }
-    Value::Object(head)
+    let mut value = Value::Object(head);
+    super::tidy_numbers(&mut value);
+    value
 }
 
 /// What a JSON Schema file yields.

@@ -6,6 +6,7 @@
 
 pub mod jsonschema;
 pub mod mlflow;
+pub mod odcs;
 
 use std::path::Path;
 
@@ -396,4 +397,108 @@ pub fn document_of_kind(project: &Project, rel_path: &str, kind: Kind) -> Result
         });
     }
     Ok(document)
+}
+
+/// Whole floats as integers (`0.0` → `0`), everywhere in `value`: Seam reads numbers as f64, and
+/// exported files should say `maximum: 50`, as people write them.
+pub fn tidy_numbers(value: &mut Value) {
+    match value {
+        Value::Number(number) if !number.is_i64() && !number.is_u64() => {
+            if let Some(float) = number.as_f64().filter(|float| float.fract() == 0.0 && float.abs() < 1e15) {
+                *value = Value::from(float as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(tidy_numbers),
+        Value::Object(entries) => entries.values_mut().for_each(tidy_numbers),
+        _ => {}
+    }
+}
+
+/// A JSON value as block-style YAML (what ODCS files and Hugging Face card headers look like):
+/// mappings and lists as indented blocks, empty ones and scalars inline, strings plain when that
+/// reads back as the same string and double-quoted otherwise. Ends with a newline.
+pub fn to_block_yaml(value: &Value) -> String {
+    let mut out = String::new();
+    write_block(&mut out, value, 0);
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out
+}
+
+fn is_block(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => !items.is_empty(),
+        Value::Object(entries) => !entries.is_empty(),
+        _ => false,
+    }
+}
+
+fn write_block(out: &mut String, value: &Value, indent: usize) {
+    let pad = " ".repeat(indent);
+    match value {
+        Value::Object(entries) if !entries.is_empty() => {
+            for (key, value) in entries {
+                out.push_str(&pad);
+                out.push_str(&yaml_string(key));
+                out.push(':');
+                write_child(out, value, indent + 2);
+            }
+        }
+        Value::Array(items) if !items.is_empty() => {
+            for item in items {
+                out.push_str(&pad);
+                out.push('-');
+                match item {
+                    Value::Object(entries) if !entries.is_empty() => {
+                        // `- key: value` with the rest of the mapping aligned under the first key.
+                        let mut nested = String::new();
+                        write_block(&mut nested, item, indent + 2);
+                        out.push(' ');
+                        out.push_str(&nested[indent + 2..]);
+                    }
+                    _ => write_child(out, item, indent + 2),
+                }
+            }
+        }
+        scalar => {
+            out.push_str(&pad);
+            out.push_str(&yaml_value(scalar));
+            out.push('\n');
+        }
+    }
+}
+
+fn write_child(out: &mut String, value: &Value, indent: usize) {
+    if is_block(value) {
+        out.push('\n');
+        write_block(out, value, indent);
+    } else {
+        out.push(' ');
+        out.push_str(&yaml_value(value));
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn block_yaml_reads_back_as_the_same_value() {
+        let value = json!({
+            "apiVersion": "v3.1.0",
+            "tags": ["a", "needs: quoting", "true", "12"],
+            "empty": [], "none": {}, "null": null,
+            "schema": [{"name": "t", "properties": [{"name": "x", "logicalTypeOptions": {"minimum": 0, "maximum": 1.5}}]}],
+            "multi": "line one\nline two — ünïcode",
+            "nested": [[1, 2], {"k": "v"}],
+            "number_text": "2024.3", "leading": " space", "hash": "a # b", "dash": "-x",
+        });
+        let text = to_block_yaml(&value);
+        let back = yaml::parse(&text, 0, 1).expect("parses").expect("a value").to_json();
+        assert_eq!(back, value, "{text}");
+        assert!(text.contains("\n  - name: t\n    properties:\n      - name: x\n"), "{text}");
+    }
 }
