@@ -7,7 +7,7 @@ use clap::Subcommand;
 use serde_json::{json, Value};
 
 use seam_core::document::{Kind, Typed};
-use seam_core::interop::{self, jsonschema, mlflow, odcs, ContractImport, FieldsWritten, Part};
+use seam_core::interop::{self, hf, jsonschema, mlflow, odcs, ContractImport, FieldsWritten, Part};
 use seam_core::project::{self, write_atomic};
 
 use crate::{open, open_document, print_json, Cli};
@@ -59,6 +59,16 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Read a Hugging Face model card (as a requirement sheet) or dataset card (as a dataset note).
+    HfCard {
+        /// The card: a README.md with YAML front matter.
+        file: PathBuf,
+        /// What to create (default: requirements when the card has `model-index`, else dataset).
+        #[arg(long = "as", value_parser = ["requirements", "dataset"])]
+        as_kind: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -74,6 +84,13 @@ pub enum ExportCommand {
     },
     /// A dataset note or contract as an ODCS 3.1 data contract (YAML).
     Odcs {
+        id: String,
+        /// Write to this file instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// A requirement sheet as a Hugging Face model card, or a dataset note as a dataset card.
+    HfCard {
         id: String,
         /// Write to this file instead of standard output.
         #[arg(long)]
@@ -229,6 +246,34 @@ pub fn run_import(cli: &Cli, command: &ImportCommand) -> Result<()> {
             }
             Ok(())
         }
+        ImportCommand::HfCard { file, as_kind, json } => {
+            let text = interop::read_input_file(file)?;
+            let label = file_label(file);
+            let as_requirements = match as_kind.as_deref() {
+                Some(kind) => kind == "requirements",
+                None => hf::parse_card(&label, &text)?.metadata.get("model-index").is_some(),
+            };
+            let imported = if as_requirements {
+                let today = seam_core::metrics::date::format_day(seam_core::metrics::date::today());
+                hf::import_model_card(&label, &text, &today)?
+            } else {
+                hf::import_dataset_card(&label, &text)?
+            };
+            let (project, mut store) = open(cli)?;
+            let created = hf::create(&project, Some(&mut store), &imported)?;
+            project::index(&project, &mut store)?;
+            if *json {
+                return print_json(&json!({
+                    "path": created.rel_path, "id": created.id, "kind": imported.kind.as_str(),
+                    "hash": created.hash, "notes": created.notes,
+                }));
+            }
+            println!("Created {} {} ({})", imported.kind.as_str(), created.id, created.rel_path);
+            for note in &created.notes {
+                println!("  note: {note}");
+            }
+            Ok(())
+        }
     }
 }
 
@@ -269,6 +314,16 @@ pub fn run_export(cli: &Cli, command: &ExportCommand) -> Result<()> {
                 _ => return Err(anyhow!("{rel_path}: only dataset notes and contracts export to ODCS (and their front matter must be valid: `seam lint`)")),
             };
             emit(&interop::to_block_yaml(&value), out.as_deref())
+        }
+        ExportCommand::HfCard { id, out } => {
+            let (project, _store, rel_path) = open_document(cli, id)?;
+            let document = project.read_document(&rel_path)?;
+            let card = match &document.typed {
+                Some(Typed::Requirements(sheet)) => hf::export_model_card(&document, sheet),
+                Some(Typed::Dataset(dataset)) => hf::export_dataset_card(&document, dataset),
+                _ => return Err(anyhow!("{rel_path}: only requirement sheets and dataset notes export to Hugging Face cards (and their front matter must be valid: `seam lint`)")),
+            };
+            emit(&card.to_text(), out.as_deref())
         }
     }
 }

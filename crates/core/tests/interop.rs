@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Value};
 
 use seam_core::document::model::{Field, Typed};
-use seam_core::interop::{self, jsonschema, mlflow, odcs, FieldMerge, Part};
+use seam_core::interop::{self, hf, jsonschema, mlflow, odcs, FieldMerge, Part};
 use seam_core::project::{self, Project};
 use seam_core::store::Store;
 
@@ -409,4 +409,178 @@ fn odcs_import_of_a_foreign_contract_creates_a_dataset_note_and_a_contract() {
         "apiVersion: v3.1.0\nkind: DataContract\nschema:\n  - name: t\n    properties:\n      - logicalType: string\n";
     let error = odcs::import("bad.odcs.yaml", bad).expect_err("no name");
     assert_eq!(error.to_string(), "bad.odcs.yaml:6: a property of `t` without `name`");
+}
+
+/// A Python with `huggingface_hub`: a virtual environment under Cargo's target tmp dir, created
+/// (and huggingface_hub installed from PyPI) on first use. Without Python the test fails here.
+fn python_with_huggingface_hub() -> PathBuf {
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hf-venv");
+    let python = venv.join("bin/python");
+    let has_hub = |python: &Path| {
+        std::process::Command::new(python)
+            .args(["-c", "import huggingface_hub"])
+            .output()
+            .is_ok_and(|output| output.status.success())
+    };
+    if has_hub(&python) {
+        return python;
+    }
+    let created = std::process::Command::new("python3").args(["-m", "venv"]).arg(&venv).output().unwrap_or_else(|error| {
+        panic!("this test needs Python 3 (python3 on PATH, with the venv module) to load cards with huggingface_hub: {error}")
+    });
+    assert!(
+        created.status.success(),
+        "python3 -m venv {} failed (install python3-venv): {}",
+        venv.display(),
+        String::from_utf8_lossy(&created.stderr)
+    );
+    let installed = std::process::Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "huggingface_hub==0.36.0"])
+        .output()
+        .expect("run pip");
+    assert!(
+        installed.status.success(),
+        "pip install huggingface_hub failed (PyPI must be reachable): {}",
+        String::from_utf8_lossy(&installed.stderr)
+    );
+    assert!(has_hub(&python), "huggingface_hub installed but cannot be imported");
+    python
+}
+
+/// Every requirement sheet and dataset note of the example, exported as a card, loads in
+/// huggingface_hub (`ModelCard.load` / `DatasetCard.load`) with exactly the metadata Seam wrote.
+#[test]
+fn hf_cards_load_in_huggingface_hub_with_the_same_metadata() {
+    let python = python_with_huggingface_hub();
+    let (dir, project, _store) = example();
+    let out = dir.path().join("cards");
+    fs::create_dir_all(&out).expect("cards dir");
+    let mut expected = serde_json::Map::new();
+    let mut listing = Vec::new();
+    for document in project.read_all() {
+        let (card, class) = match &document.typed {
+            Some(Typed::Requirements(sheet)) => (hf::export_model_card(&document, sheet), "ModelCard"),
+            Some(Typed::Dataset(dataset)) => (hf::export_dataset_card(&document, dataset), "DatasetCard"),
+            _ => continue,
+        };
+        let path = out.join(format!("{}.md", document.id));
+        let text = card.to_text();
+        fs::write(&path, &text).expect("write card");
+        let read_back = hf::parse_card("card", &text).expect("parse");
+        assert_eq!(read_back.metadata, card.metadata, "{} reads back", document.id);
+        expected.insert(document.id.clone(), card.metadata);
+        listing.push(json!([document.id, class, path]));
+    }
+    assert_eq!(listing.len(), 7, "2 requirement sheets and 5 dataset notes");
+    let script = r#"
+import json, sys
+from huggingface_hub import ModelCard, DatasetCard
+out = {}
+for doc_id, cls, path in json.load(sys.stdin):
+    card = (ModelCard if cls == "ModelCard" else DatasetCard).load(path)
+    out[doc_id] = card.data.to_dict()
+print(json.dumps(out))
+"#;
+    let mut child = std::process::Command::new(&python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run python");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(json!(listing).to_string().as_bytes()).expect("write listing");
+    }
+    let output = child.wait_with_output().expect("python output");
+    assert!(output.status.success(), "huggingface_hub failed: {}", String::from_utf8_lossy(&output.stderr));
+    let loaded: Value = serde_json::from_slice(&output.stdout).expect("json from python");
+    for (id, metadata) in &expected {
+        assert_eq!(&loaded[id], metadata, "{id}: huggingface_hub reads the metadata Seam wrote");
+    }
+    let sheet = &loaded["ticket-routing-requirements"]["model-index"][0];
+    assert_eq!(sheet["name"], "ticket-router");
+    assert!(sheet["results"].as_array().is_some_and(|results| !results.is_empty()));
+    let features = &loaded["support-tickets-2025"]["dataset_info"]["features"];
+    assert_eq!(features[4]["dtype"]["class_label"]["names"]["1"], "web_form");
+}
+
+#[test]
+fn hf_dataset_card_imports_as_a_dataset_note_with_datasheet_answers() {
+    let (_dir, project, mut store) = example();
+    let file = "tickets-dataset-card.md";
+    let text = fs::read_to_string(cases("hf").join(file)).expect("read");
+    let imported = hf::import_dataset_card(file, &text).expect("import");
+    let created = hf::create(&project, Some(&mut store), &imported).expect("create");
+    assert_eq!(created.rel_path, "datasets/helpdesk-tickets-public-sample.md");
+    assert_eq!(created.notes, vec!["card metadata not represented: language, size_categories, configs"]);
+    let note = project.read_document(&created.rel_path).expect("read");
+    assert!(note.issues.is_empty(), "{:?}", note.issues);
+    let Some(Typed::Dataset(dataset)) = &note.typed else { panic!("dataset") };
+    let schema: Vec<(&str, &str)> =
+        dataset.schema.iter().map(|column| (column.name.as_str(), column.column_type.as_str())).collect();
+    assert_eq!(
+        schema,
+        vec![("text", "string"), ("label", "category"), ("created", "timestamp"), ("replies", "integer")]
+    );
+    assert_eq!(dataset.schema[1].allowed, Some(vec![json!("billing"), json!("technical"), json!("other")]));
+    assert_eq!(dataset.license.as_deref(), Some("cc-by-4.0"));
+    assert_eq!(note.tags(), vec!["support", "text-classification"]);
+    let checklist = seam_core::datasheet::checklist(note.body());
+    let answer = |key: &str| {
+        checklist
+            .sections
+            .iter()
+            .find(|state| state.section.key == key)
+            .map(|state| state.text.clone())
+            .unwrap_or_default()
+    };
+    assert!(answer("motivation").contains("realistic, redacted support corpus"), "{}", note.body());
+    assert!(answer("composition").starts_with("One row per ticket"));
+    assert!(answer("collection").starts_with("Exported from opted-in workspaces"));
+    assert!(answer("preprocessing").starts_with("Queues set by agents"));
+    assert!(answer("uses").starts_with("Training queue classifiers"));
+    assert!(
+        note.body().contains("## Dataset Description\n\nA public sample of 40,000 helpdesk tickets"),
+        "{}",
+        note.body()
+    );
+    assert!(note.body().contains("## Citation\n\n```\n## Not a heading inside code"), "{}", note.body());
+}
+
+#[test]
+fn hf_model_card_imports_as_a_requirement_sheet_with_measured_rows() {
+    let (_dir, project, mut store) = example();
+    let file = "sentiment-model-card.md";
+    let text = fs::read_to_string(cases("hf").join(file)).expect("read");
+    let imported = hf::import_model_card(file, &text, "2026-11-28").expect("import");
+    let created = hf::create(&project, Some(&mut store), &imported).expect("create");
+    let sheet_doc = project.read_document(&created.rel_path).expect("read");
+    assert!(sheet_doc.issues.is_empty(), "{:?}", sheet_doc.issues);
+    let Some(Typed::Requirements(sheet)) = &sheet_doc.typed else { panic!("requirements") };
+    assert_eq!(sheet.component.as_deref(), Some("distilbert-sst2-support"));
+    let rows: Vec<(&str, &str, f64)> = sheet
+        .requirements
+        .iter()
+        .map(|row| {
+            (row.id.as_str(), row.metric.as_str(), row.measured.as_ref().map_or(f64::NAN, |measured| measured.value))
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ("accuracy-validation", "accuracy", 0.9106),
+            ("f1-validation", "f1", 0.9123),
+            ("loss-validation", "loss", 0.2874)
+        ]
+    );
+    assert_eq!(sheet.requirements[2].op, Some(seam_core::document::model::Op::AtMost), "loss: less is better");
+    assert!(sheet_doc.body().contains("## Intended uses & limitations"));
+    assert_eq!(sheet_doc.tags(), vec!["generated_from_trainer", "sentiment", "text-classification", "transformers"]);
+    assert!(
+        created.notes.iter().any(|note| note.contains("language, license, datasets, metrics, base_model")),
+        "{:?}",
+        created.notes
+    );
 }

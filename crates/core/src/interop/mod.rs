@@ -4,6 +4,7 @@
 //! reading an input file, finding lines in it, and writing imported fields into a document through
 //! the lossless edit path (`document::edit` + `project::save`).
 
+pub mod hf;
 pub mod jsonschema;
 pub mod mlflow;
 pub mod odcs;
@@ -121,6 +122,10 @@ pub fn yaml_string(text: &str) -> String {
         && text.trim() == text
         && text.chars().all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ' ' | '(' | ')' | '+'))
         && !text.starts_with(['-', '.', '+'])
+        // YAML 1.1 readers (PyYAML, so huggingface_hub) take `2026-11-18` for a date and `yes`,
+        // `no`, `on`, `off` for booleans: quote those too.
+        && !text.starts_with(|c: char| c.is_ascii_digit())
+        && !matches!(text.to_ascii_lowercase().as_str(), "yes" | "no" | "on" | "off" | "y" | "n")
         && yaml::resolve_plain_scalar(text) == Value::String(text.to_string());
     if plain_safe {
         text.to_string()
