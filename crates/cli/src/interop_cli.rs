@@ -327,3 +327,30 @@ pub fn run_export(cli: &Cli, command: &ExportCommand) -> Result<()> {
         }
     }
 }
+
+/// `seam site --out DIR`.
+pub fn run_site(cli: &Cli, out: &Path, today: Option<&str>, json: bool) -> Result<()> {
+    let project = seam_core::project::Project::discover(&crate::start_dir(cli))?;
+    let today = match today {
+        None => seam_core::metrics::date::today(),
+        Some(text) => seam_core::metrics::date::parse_day(text)
+            .ok_or_else(|| anyhow!("--today {text}: not a date (YYYY-MM-DD)"))?,
+    };
+    let report = seam_core::site::build(&project, out, today)?;
+    if json {
+        return print_json(&json!({
+            "out": out, "pages": report.pages, "documents": report.documents, "comments": report.comments,
+            "errors": report.errors, "warnings": report.warnings,
+        }));
+    }
+    println!(
+        "Wrote {} pages ({} documents, {} comments; checks: {} errors, {} warnings) to {}",
+        report.pages.len(),
+        report.documents,
+        report.comments,
+        report.errors,
+        report.warnings,
+        out.join("index.html").display()
+    );
+    Ok(())
+}

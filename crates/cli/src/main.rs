@@ -158,6 +158,16 @@ enum Command {
     /// Export a document to another tool's format (docs/INTEROP.md).
     #[command(subcommand)]
     Export(interop_cli::ExportCommand),
+    /// Write a static HTML site of the whole project into DIR (new, empty, or an earlier site).
+    Site {
+        #[arg(long)]
+        out: PathBuf,
+        /// Judge requirement rows' time-boxes as of DATE (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        today: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Check every document: syntax, required keys, value shapes, links, duplicate ids.
     Lint {
         #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -257,7 +267,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn start_dir(cli: &Cli) -> PathBuf {
+pub(crate) fn start_dir(cli: &Cli) -> PathBuf {
     cli.directory.clone().unwrap_or_else(|| PathBuf::from("."))
 }
 
@@ -295,6 +305,7 @@ fn run(cli: Cli) -> Result<()> {
     match &cli.command {
         Command::Import(command) => interop_cli::run_import(&cli, command),
         Command::Export(command) => interop_cli::run_export(&cli, command),
+        Command::Site { out, today, json } => interop_cli::run_site(&cli, out, today.as_deref(), *json),
         Command::Init { dir, example } => {
             let dir = match &cli.directory {
                 Some(base) if dir.is_relative() => base.join(dir),

@@ -13,5 +13,6 @@ pub mod lint;
 pub mod metrics;
 pub mod project;
 pub mod render;
+pub mod site;
 pub mod store;
 pub mod sync;
