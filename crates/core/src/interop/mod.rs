@@ -474,10 +474,45 @@ fn write_block(out: &mut String, value: &Value, indent: usize) {
     }
 }
 
+/// A multi-line string as a literal block (`|-`, `|` or `|+` for its trailing newlines), when
+/// its text survives one: no carriage returns or tabs, no line starting with a space, no trailing
+/// spaces, and not only newlines.
+fn literal_block(text: &str, indent: usize) -> Option<String> {
+    let content = text.trim_end_matches('\n');
+    let trailing = text.len() - content.len();
+    let safe = content.contains('\n')
+        && !content.contains(['\r', '\t'])
+        && content.lines().all(|line| !line.starts_with(' ') && !line.ends_with(' '))
+        && content.lines().next().is_some_and(|line| !line.is_empty());
+    if !safe {
+        return None;
+    }
+    let chomp = match trailing {
+        0 => "-",
+        1 => "",
+        _ => "+",
+    };
+    let pad = " ".repeat(indent);
+    let mut block = format!(" |{chomp}\n");
+    for line in content.split('\n') {
+        if !line.is_empty() {
+            block.push_str(&pad);
+            block.push_str(line);
+        }
+        block.push('\n');
+    }
+    for _ in 1..trailing {
+        block.push('\n');
+    }
+    Some(block)
+}
+
 fn write_child(out: &mut String, value: &Value, indent: usize) {
     if is_block(value) {
         out.push('\n');
         write_block(out, value, indent);
+    } else if let Some(block) = value.as_str().and_then(|text| literal_block(text, indent)) {
+        out.push_str(&block);
     } else {
         out.push(' ');
         out.push_str(&yaml_value(value));
@@ -498,6 +533,10 @@ mod tests {
             "empty": [], "none": {}, "null": null,
             "schema": [{"name": "t", "properties": [{"name": "x", "logicalTypeOptions": {"minimum": 0, "maximum": 1.5}}]}],
             "multi": "line one\nline two — ünïcode",
+            "paragraphs": "first\n\n- item: with colon\n# not a comment\n",
+            "kept": "two trailing\n\n",
+            "indented": "x\n  indented second line",
+            "in_list": ["a\nb"],
             "nested": [[1, 2], {"k": "v"}],
             "number_text": "2024.3", "leading": " space", "hash": "a # b", "dash": "-x",
         });
@@ -505,5 +544,6 @@ mod tests {
         let back = yaml::parse(&text, 0, 1).expect("parses").expect("a value").to_json();
         assert_eq!(back, value, "{text}");
         assert!(text.contains("\n  - name: t\n    properties:\n      - name: x\n"), "{text}");
+        assert!(text.contains("multi: |-\n  line one\n  line two — ünïcode\n"), "{text}");
     }
 }
