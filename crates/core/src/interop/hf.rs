@@ -288,6 +288,8 @@ pub struct Imported {
     pub title: String,
     /// Edits to the template (header fields and rows).
     pub edits: Vec<Edit>,
+    /// The list whose template rows the appended rows replace (`requirements`, `schema`).
+    pub replaces: Option<&'static str>,
     /// The new document's body, built from the card's sections.
     pub body: Body,
     pub notes: Vec<String>,
@@ -398,7 +400,6 @@ pub fn import_model_card(file: &str, text: &str, today: &str) -> Result<Imported
         for row in &rows {
             edits.push(Edit::Append { path: "requirements".to_string(), value: NewValue::Yaml(yaml_value(row)) });
         }
-        edits.push(Edit::Remove { path: "requirements[id=accuracy-overall]".to_string() });
         notes.push("targets and thresholds are not in a model card: set them on each row".to_string());
     }
     edits.push(Edit::Set {
@@ -410,7 +411,8 @@ pub fn import_model_card(file: &str, text: &str, today: &str) -> Result<Imported
         edits.push(Edit::Set { path: "tags".to_string(), value: NewValue::Yaml(yaml_value(&json!(tags))) });
     }
     noted_keys(&card, &["model-index", "tags", "pipeline_tag", "library_name", "model_name"], &mut notes);
-    Ok(Imported { kind: Kind::Requirements, title, edits, body: Body::Whole(card.body.clone()), notes })
+    let replaces = (!rows.is_empty()).then_some("requirements");
+    Ok(Imported { kind: Kind::Requirements, title, edits, replaces, body: Body::Whole(card.body.clone()), notes })
 }
 
 /// Seam's type for a `datasets` feature dtype.
@@ -487,7 +489,6 @@ pub fn import_dataset_card(file: &str, text: &str) -> Result<Imported, InteropEr
         for column in &columns {
             edits.push(Edit::Append { path: "schema".to_string(), value: NewValue::Yaml(yaml_value(column)) });
         }
-        edits.push(Edit::Remove { path: "schema[name=example_column]".to_string() });
     }
     if let Some(license) = card.metadata.get("license").and_then(|license| match license {
         Value::String(one) => Some(one.clone()),
@@ -518,7 +519,8 @@ pub fn import_dataset_card(file: &str, text: &str) -> Result<Imported, InteropEr
         }
     }
     noted_keys(&card, &["pretty_name", "license", "tags", "task_categories", "dataset_info"], &mut notes);
-    Ok(Imported { kind: Kind::Dataset, title, edits, body: Body::Datasheet { answers, extra }, notes })
+    let replaces = (!columns.is_empty()).then_some("schema");
+    Ok(Imported { kind: Kind::Dataset, title, edits, replaces, body: Body::Datasheet { answers, extra }, notes })
 }
 
 /// What a card import wrote.
@@ -554,12 +556,13 @@ pub fn create(project: &Project, store: Option<&mut Store>, imported: &Imported)
             body
         }
     };
-    let request = SaveRequest {
-        rel_path: rel_path.clone(),
-        base_hash: document.hash.clone(),
-        edits: imported.edits.clone(),
-        body: Some(body),
-    };
+    let mut edits = imported.edits.clone();
+    if let Some(list) = imported.replaces {
+        // The template's example rows go after the imported ones are appended (highest first).
+        let template_rows = document.json.get(list).and_then(Value::as_array).map_or(0, Vec::len);
+        edits.extend((0..template_rows).rev().map(|index| Edit::Remove { path: format!("{list}[{index}]") }));
+    }
+    let request = SaveRequest { rel_path: rel_path.clone(), base_hash: document.hash.clone(), edits, body: Some(body) };
     let saved = project::save(project, store, &request)?;
     Ok(Created { rel_path, id: saved.document.id.clone(), hash: saved.document.hash, notes: imported.notes.clone() })
 }

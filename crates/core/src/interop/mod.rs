@@ -238,15 +238,22 @@ pub fn row_edits(
     let mut written = FieldsWritten::default();
     let mut appends = Vec::new();
     let mut sets = Vec::new();
-    let mut removals = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for row in rows {
         let name = name_of(row);
-        let Some(current) = existing.iter().find(|existing| name_of(existing) == name) else {
+        if seen.contains(&name) {
+            continue; // A second row of the same name in the source: the first one counts.
+        }
+        seen.push(name.clone());
+        let Some(position) = existing.iter().position(|existing| name_of(existing) == name) else {
             appends.push(Edit::Append { path: list_key.to_string(), value: NewValue::Yaml(row_yaml(row, keys)) });
             written.added.push(name);
             continue;
         };
-        let row_path = format!("{list_key}[name={name}]");
+        let current = &existing[position];
+        // Rows are addressed by position (names may hold `]` or repeat); appends go to the end
+        // and removals come last, highest position first, so positions stay valid throughout.
+        let row_path = format!("{list_key}[{position}]");
         let mut changed = false;
         for key in keys {
             let old = current.get(*key).filter(|value| !value.is_null());
@@ -270,11 +277,12 @@ pub fn row_edits(
             written.unchanged.push(name);
         }
     }
-    for row in existing {
+    let mut removals = Vec::new();
+    for (position, row) in existing.iter().enumerate().rev() {
         let name = name_of(row);
-        if !rows.iter().any(|row| name_of(row) == name) {
-            removals.push(Edit::Remove { path: format!("{list_key}[name={name}]") });
-            written.removed.push(name);
+        if !seen.contains(&name) {
+            removals.push(Edit::Remove { path: format!("{list_key}[{position}]") });
+            written.removed.insert(0, name);
         }
     }
     let mut edits = appends;
@@ -524,6 +532,32 @@ fn write_child(out: &mut String, value: &Value, indent: usize) {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn row_edits_address_rows_by_position_so_any_name_works() {
+        let text = "---\nkind: contract\ntitle: T\ninput:\n  - {name: \"a]b\", type: string}  # odd name\n  - {name: x.y, type: number}\n  - {name: gone, type: number}\n---\n";
+        let mut document = crate::document::parse_document("contracts/t.md", text.as_bytes());
+        let existing = document.json["input"].as_array().cloned().expect("rows");
+        let rows = vec![
+            json!({"name": "new", "type": "boolean"}),
+            json!({"name": "x.y", "type": "integer", "unit": "ms"}),
+            json!({"name": "a]b", "type": "string"}),
+        ];
+        let merge = FieldMerge { owned_keys: &["type", "unit"] };
+        let (edits, written) = row_edits(&existing, "input", &rows, FIELD_KEYS, merge);
+        assert_eq!(written.added, vec!["new"]);
+        assert_eq!(written.updated, vec!["x.y"]);
+        assert_eq!(written.unchanged, vec!["a]b"]);
+        assert_eq!(written.removed, vec!["gone"]);
+        for edit in &edits {
+            let text = crate::document::edit::apply(&document, edit).expect("apply");
+            document = crate::document::parse_document("contracts/t.md", text.as_bytes());
+        }
+        assert_eq!(
+            &document.text[..document.body_start],
+            "---\nkind: contract\ntitle: T\ninput:\n  - {name: \"a]b\", type: string}  # odd name\n  - {name: x.y, type: integer, unit: ms}\n  - {name: new, type: boolean}\n---\n"
+        );
+    }
 
     #[test]
     fn block_yaml_reads_back_as_the_same_value() {
