@@ -118,3 +118,33 @@ fn a_rebuild_replaces_an_earlier_site_but_never_fills_a_foreign_folder() {
     assert!(error.to_string().contains("is not empty and holds no earlier Seam site"), "{error}");
     assert_eq!(read(&foreign.join("index.html")), "mine", "nothing overwritten");
 }
+
+#[test]
+fn unreadable_files_and_body_links_are_shown_not_hidden() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("project");
+    seam_core::example::init_project(&root, true).expect("init example");
+    fs::write(root.join("contracts/broken.md"), "---\nkind: contract\ntitle: [unclosed\n---\nBody\n").expect("write");
+    fs::write(
+        root.join("datasets/linked.md"),
+        "---\nkind: dataset\ntitle: Linked <note>\nstatus: draft\nowner: {name: A}\nschema: []\n---\n\nSee [[ticket-routing-api]] and [[nowhere]].\n\n<script>alert(1)</script>\n",
+    )
+    .expect("write");
+    let project = Project::open(&root).expect("open");
+    let out = dir.path().join("site");
+    let report =
+        site::build(&project, &out, seam_core::metrics::date::parse_day("2026-11-28").expect("day")).expect("build");
+    assert!(report.pages.contains(&"documents/broken.html".to_string()), "{:?}", report.pages);
+    let index = read(&out.join("index.html"));
+    assert!(index.contains("<h2>Files that could not be read as documents</h2>"), "{index}");
+    let broken = read(&out.join("documents/broken.html"));
+    assert!(broken.contains("<code>yaml-syntax</code>") && broken.contains("(line 4)"), "{broken}");
+    assert!(broken.contains("The front matter could not be read"));
+    let linked = read(&out.join("documents/linked.html"));
+    assert!(linked.contains("<h1>Linked &lt;note&gt;</h1>"), "titles are escaped");
+    assert!(linked.contains("href=\"ticket-routing-api.html\""), "a body link points at the page: {linked}");
+    assert!(linked.contains("href=\"#missing\""), "a link to no document is marked");
+    assert!(!linked.contains("<script>"), "the body is sanitized");
+    let api = read(&out.join("documents/ticket-routing-api.html"));
+    assert!(api.contains("<a href=\"linked.html\">Linked &lt;note&gt;</a>"), "the backlink from the body link");
+}
