@@ -56,7 +56,9 @@ table { border-collapse: collapse; margin: .3rem 0 1rem; font-size: .9rem; }
 th, td { border: 1px solid var(--line); padding: .25rem .5rem; text-align: left; vertical-align: top; }
 th { background: var(--soft); font-weight: 600; }
 table.kv th { width: 14rem; }
-td table { margin: 0; }
+td table { margin: 0; } td table.kv th { width: auto; }
+td.long { min-width: 18rem; }
+.scroll { overflow-x: auto; max-width: 100%; }
 .ok { color: var(--ok); } .warning { color: var(--warn); } .error { color: var(--err); }
 ul.findings { padding-left: 1.2rem; } ul.findings li { margin: .15rem 0; }
 .body { border-top: 1px solid var(--line); }
@@ -145,7 +147,7 @@ impl Context<'_> {
                         }
                     }
                 }
-                let mut html = String::from("<table><thead><tr>");
+                let mut html = String::from("<div class=\"scroll\"><table><thead><tr>");
                 for column in &columns {
                     let _ = write!(html, "<th>{}</th>", escape(column));
                 }
@@ -153,12 +155,14 @@ impl Context<'_> {
                 for item in items {
                     html.push_str("<tr>");
                     for column in &columns {
-                        let cell = item.get(*column).map_or_else(String::new, |value| self.value(value));
-                        let _ = write!(html, "<td>{cell}</td>");
+                        let value = item.get(*column);
+                        let cell = value.map_or_else(String::new, |value| self.value(value));
+                        let long = value.and_then(Value::as_str).is_some_and(|text| text.chars().count() > 60);
+                        let _ = write!(html, "<td{}>{cell}</td>", if long { " class=\"long\"" } else { "" });
                     }
                     html.push_str("</tr>");
                 }
-                html.push_str("</tbody></table>");
+                html.push_str("</tbody></table></div>");
                 html
             }
             // A range or a pair of bounds reads as one: `[0, 500]`.

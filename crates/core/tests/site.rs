@@ -80,7 +80,10 @@ fn pages_show_fields_body_checks_links_and_discussions() {
     assert!(index.contains("Ticket routing API</a>") && index.contains("status-agreed"));
 
     let api = read(&out.join("documents/ticket-routing-api.html"));
-    assert!(api.contains("<h3>input</h3>\n<table><thead><tr><th>name</th><th>type</th>"), "fields as a table");
+    assert!(
+        api.contains("<h3>input</h3>\n<div class=\"scroll\"><table><thead><tr><th>name</th><th>type</th>"),
+        "fields as a table"
+    );
     assert!(api.contains("<td>account_age_days</td>") && api.contains("<td>[0, 5000]</td>"));
     assert!(
         api.contains("<a href=\"support-tickets-2025.html\">support-tickets-2025</a>"),
