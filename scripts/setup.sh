@@ -17,7 +17,9 @@ seam_setup_log() {
 seam_setup_apt() {
   local packages=(libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
                   libsoup-3.0-dev xvfb xauth webkit2gtk-driver libxml2-utils
-                  chromium poppler-utils)  # the meeting packet's PDF (headless Chromium) and its test (pdftotext)
+                  chromium poppler-utils  # the meeting packet's PDF (headless Chromium) and its test (pdftotext)
+                  # The Hugging Face card test makes a venv and pip-installs huggingface_hub into it.
+                  python3 python3-venv)
   local missing=() package
   for package in "${packages[@]}"; do
     if [ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)" != installed ]; then

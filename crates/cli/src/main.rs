@@ -18,6 +18,7 @@ use seam_core::store::{ListFilter, SearchFilter, Store};
 use seam_core::sync::{ChangeKind, WatchMode};
 
 mod check_cli;
+mod interop_cli;
 mod metrics_cli;
 mod negotiation_cli;
 mod report;
@@ -28,7 +29,7 @@ mod report;
     version,
     about = "Seam: requirement sheets, interface contracts and dataset notes for ML-enabled systems"
 )]
-struct Cli {
+pub(crate) struct Cli {
     /// Run as if started in DIR (the project is found from there upwards).
     #[arg(short = 'C', global = true, value_name = "DIR")]
     directory: Option<PathBuf>,
@@ -172,6 +173,19 @@ enum Command {
     },
     /// The local identity used for --as (settings file, else git config user.name).
     Whoami {
+    /// Import another tool's format: JSON Schema, MLflow signatures, ODCS, Hugging Face cards (docs/INTEROP.md).
+    #[command(subcommand)]
+    Import(interop_cli::ImportCommand),
+    /// Export a document to another tool's format (docs/INTEROP.md).
+    #[command(subcommand)]
+    Export(interop_cli::ExportCommand),
+    /// Write a static HTML site of the whole project into DIR (new, empty, or an earlier site).
+    Site {
+        #[arg(long)]
+        out: PathBuf,
+        /// Judge requirement rows' time-boxes as of DATE (YYYY-MM-DD) instead of today.
+        #[arg(long)]
+        today: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -274,18 +288,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn start_dir(cli: &Cli) -> PathBuf {
+pub(crate) fn start_dir(cli: &Cli) -> PathBuf {
     cli.directory.clone().unwrap_or_else(|| PathBuf::from("."))
 }
 
-fn open(cli: &Cli) -> Result<(Project, Store)> {
+pub(crate) fn open(cli: &Cli) -> Result<(Project, Store)> {
     let project = Project::discover(&start_dir(cli))?;
     let store = Store::open_for_project(&project.root)?;
     Ok((project, store))
 }
 
 /// Opens the project, brings the index up to date and finds the document `id` names.
-fn open_document(cli: &Cli, id: &str) -> Result<(Project, Store, String)> {
+pub(crate) fn open_document(cli: &Cli, id: &str) -> Result<(Project, Store, String)> {
     let (project, mut store) = open(cli)?;
     project::index(&project, &mut store)?;
     let rel_path = resolve_id(&project, &store, id)?;
@@ -310,6 +324,9 @@ fn issue_json(issue: &Issue) -> Value {
 
 fn run(cli: Cli) -> Result<()> {
     match &cli.command {
+        Command::Import(command) => interop_cli::run_import(&cli, command),
+        Command::Export(command) => interop_cli::run_export(&cli, command),
+        Command::Site { out, today, json } => interop_cli::run_site(&cli, out, today.as_deref(), *json),
         Command::Init { dir, example } => {
             let dir = match &cli.directory {
                 Some(base) if dir.is_relative() => base.join(dir),

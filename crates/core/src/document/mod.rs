@@ -380,7 +380,8 @@ impl Document {
         let mut found = Vec::new();
         let Some(tree) = &self.tree else { return found };
         let mut push = |field: String, node: &yaml::Node| {
-            if let Some(id) = node.as_str() {
+            // A plain `null` (the template's `requirements: null`) names no document.
+            if let (Some(id), serde_json::Value::String(_)) = (node.as_str(), node.to_json()) {
                 found.push((id.to_string(), field, Some(node.line)));
             }
         };
