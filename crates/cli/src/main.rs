@@ -173,6 +173,9 @@ enum Command {
     },
     /// The local identity used for --as (settings file, else git config user.name).
     Whoami {
+        #[arg(long)]
+        json: bool,
+    },
     /// Import another tool's format: JSON Schema, MLflow signatures, ODCS, Hugging Face cards (docs/INTEROP.md).
     #[command(subcommand)]
     Import(interop_cli::ImportCommand),

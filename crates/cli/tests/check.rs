@@ -135,7 +135,13 @@ fn one_pass_reports_every_kind_of_finding_with_both_documents() {
     let ignored = rules(&report, "ignored");
     assert_eq!(ignored, vec!["metric-missing"; 3], "{report}");
     assert!(report["ignored"][0]["reason"].as_str().expect("reason").contains("January pilot"), "{report}");
-    assert_eq!(report["errors"].as_u64(), Some(5), "2 metric rows, 2 data checks, 1 SLA: {report}");
+    // Raising the SLA changed an agreed contract: its sign-offs are no longer current.
+    assert!(found.iter().any(|found| found == "agreed-without-signoff"), "{found:?}");
+    assert_eq!(
+        report["errors"].as_u64(),
+        Some(6),
+        "2 metric rows, 2 data checks, 1 SLA, the stale agreement: {report}"
+    );
 }
 
 #[test]
@@ -326,6 +332,9 @@ fn against_a_git_revision_fails_until_the_version_is_bumped_enough() {
 
     let set = project.seam(&["set", "ticket-routing-api", "version", "2.0.0"]);
     assert_eq!(code(&set), 0, "{}", text(&set));
+    // The agreed contract changed, so its sign-offs are stale: it goes back to negotiation.
+    let reopened = project.seam(&["status", "ticket-routing-api", "proposed"]);
+    assert_eq!(code(&reopened), 0, "{}", text(&reopened));
     let bumped = project.seam(&["check", "--today", "2026-11-20", "--against", "HEAD", "--json"]);
     assert_eq!(code(&bumped), 0, "{}", text(&bumped));
     let report = stdout_json(&bumped);

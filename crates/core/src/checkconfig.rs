@@ -106,6 +106,9 @@ pub const LINT_CODES: &[&str] = &[
     "merge-conflict",
     "metrics-run",
     "sync-conflict-copy",
+    "agreed-without-signoff",
+    "signoff-hash",
+    "signoff-role",
 ];
 
 fn is_known_rule(rule: &str) -> bool {

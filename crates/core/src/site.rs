@@ -189,12 +189,13 @@ fn severity_class(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Info => "info",
     }
 }
 
 fn check_cell(findings: &[&Finding]) -> String {
     let errors = findings.iter().filter(|finding| finding.severity == Severity::Error).count();
-    let warnings = findings.len() - errors;
+    let warnings = findings.iter().filter(|finding| finding.severity == Severity::Warning).count();
     match (errors, warnings) {
         (0, 0) => "<span class=\"ok\">✓ passes</span>".to_string(),
         (0, w) => format!("<span class=\"warning\">{w} warning{}</span>", if w == 1 { "" } else { "s" }),

@@ -324,5 +324,9 @@ fn field_of(
         description,
         source: schema.get("x-seam-source").and_then(Value::as_str).map(str::to_string),
         state,
+        state_by: None,
+        state_at: None,
+        state_reason: None,
+        proposed: None,
     })
 }

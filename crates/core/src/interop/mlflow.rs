@@ -146,6 +146,10 @@ fn field_of(spec: &Value, part: Part, index: usize, count: usize) -> Result<Fiel
         description,
         source: None,
         state: None,
+        state_by: None,
+        state_at: None,
+        state_reason: None,
+        proposed: None,
     })
 }
 
