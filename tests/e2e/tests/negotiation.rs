@@ -122,8 +122,8 @@ async fn two_people_sign_a_contract_and_a_third_persons_edit_makes_the_signoffs_
     let changes_text = app.check("changes text", changes.text().await).await;
     assert!(changes_text.contains("customer_replies_since_agent") && changes_text.contains("500"), "{changes_text}");
     app.wait_for(r#"[data-testid="missing-roles"]"#).await;
-    let panel = app.wait_for(r#"[data-testid="negotiation"]"#).await;
-    app.scroll_to_middle(&panel).await;
+    let signoffs = app.wait_for(r#"[data-testid="signoffs"]"#).await;
+    app.scroll_to_middle(&signoffs).await;
     app.screenshot("negotiation-stale.png").await.ok();
 
     // A discussion on the contract: started, counted in the list, resolved.
