@@ -222,6 +222,8 @@ fn all_findings(documents: &[Document], comments: &[Document], today: i64) -> Ve
             findings.extend(metrics::findings(&report));
         }
     }
+    // What contracts, sheets and datasets say about each other (docs/CHECKS.md, consistency).
+    findings.extend(crate::consistency::check(documents));
     findings
 }
 

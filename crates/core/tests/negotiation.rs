@@ -531,3 +531,30 @@ fn a_stale_signoff_is_traced_to_the_git_commit_it_was_made_on() {
     assert!(since.diff.body_changed);
     assert!(since.diff.fields.is_empty(), "{:?}", since.diff.fields);
 }
+
+#[test]
+fn review_comments_name_a_datasheet_section_of_a_dataset_note() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("project");
+    seam_core::example::init_project(&root, true).expect("example");
+    let project = seam_core::project::Project::open(&root).expect("open");
+    let mut store = seam_core::store::Store::open_at(&dir.path().join("data/seam.db")).expect("store");
+    seam_core::project::index(&project, &mut store).expect("index");
+    let comment = |document: &str, item: &str| NewComment {
+        document: document.to_string(),
+        item: Some(item.to_string()),
+        author: "Kwame Mensah".to_string(),
+        at: "2026-11-29T10:00:00Z".to_string(),
+        reply_to: None,
+        text: "Who decided the snapshot day?".to_string(),
+    };
+    let written = discussion::add_comment(&project, &store, &comment("customer-accounts", "section:collection"))
+        .expect("a comment on the collection section");
+    assert_eq!(written.item.as_deref(), Some("section:collection"));
+    let (threads, _) = discussion::threads(&project, &store, Some("customer-accounts")).expect("threads");
+    assert!(threads.iter().any(|thread| thread.item.as_deref() == Some("section:collection")));
+    for (document, item) in [("customer-accounts", "section:nope"), ("ticket-routing-api", "section:collection")] {
+        let refused = discussion::add_comment(&project, &store, &comment(document, item));
+        assert!(matches!(refused, Err(NegotiationError::Refused { code: "unknown-item", .. })), "{document} {item}");
+    }
+}

@@ -151,3 +151,20 @@ fn unreadable_files_and_body_links_are_shown_not_hidden() {
     let api = read(&out.join("documents/ticket-routing-api.html"));
     assert!(api.contains("<a href=\"linked.html\">Linked &lt;note&gt;</a>"), "the backlink from the body link");
 }
+
+#[test]
+fn a_contract_page_shows_what_other_documents_say_about_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("project");
+    seam_core::example::init_project(&root, true).expect("init example");
+    let contract = root.join("contracts/ticket-routing-api.md");
+    let text = read(&contract);
+    fs::write(&contract, text.replace("sla: {latency_p95_ms: 150,", "sla: {latency_p95_ms: 200,"))
+        .expect("raise the SLA");
+    let project = seam_core::project::Project::open(&root).expect("open");
+    let out = dir.path().join("site");
+    let today = seam_core::metrics::date::parse_day("2026-11-28").expect("day");
+    site::build(&project, &out, today).expect("build");
+    let api = read(&out.join("documents/ticket-routing-api.html"));
+    assert!(api.contains("sla-over-budget"), "the consistency finding on the contract's page");
+}

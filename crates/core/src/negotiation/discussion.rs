@@ -169,6 +169,10 @@ pub fn threads(
     Ok((group_threads(comments, owners_from_store(project, store)), issues))
 }
 
+/// A comment's `item` that names a datasheet section of a dataset note: `section:<key>`
+/// (`section:motivation`, … — the keys of `datasheet::SECTIONS`).
+pub const SECTION_PREFIX: &str = "section:";
+
 /// Unresolved threads per document id (documents without any are absent), for the list.
 pub fn unresolved_counts(project: &Project) -> BTreeMap<String, usize> {
     let (comments, _) = read_comments(project, None);
@@ -240,7 +244,27 @@ pub fn add_comment(project: &Project, store: &Store, comment: &NewComment) -> Re
     }
     if let Some(item) = &comment.item {
         let document = project.read_document(&row.rel_path)?;
-        items::find_item(&document, item)?;
+        match item.strip_prefix(SECTION_PREFIX) {
+            // A review comment on one datasheet section of a dataset note.
+            Some(key) => {
+                let known = document.kind == Some(crate::document::Kind::Dataset)
+                    && crate::datasheet::SECTIONS.iter().any(|section| section.key == key);
+                if !known {
+                    let keys: Vec<&str> = crate::datasheet::SECTIONS.iter().map(|section| section.key).collect();
+                    return Err(NegotiationError::refused(
+                        &row.rel_path,
+                        "unknown-item",
+                        format!(
+                            "\"{item}\" is not a datasheet section of a dataset note (section:{})",
+                            keys.join(", section:")
+                        ),
+                    ));
+                }
+            }
+            None => {
+                items::find_item(&document, item)?;
+            }
+        }
     }
     if let Some(parent) = &comment.reply_to {
         let (existing, _) = read_comments(project, Some(&comment.document));
