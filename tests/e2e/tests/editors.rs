@@ -270,3 +270,32 @@ async fn answering_a_datasheet_question_moves_the_completeness_meter() {
     assert_eq!(saved, original.replacen(prompt, answer, 1), "the answer replaced the prompt, nothing else changed");
     app.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_attendee_added_in_the_table_is_written_to_the_meeting() {
+    let app = AppSession::start_on_example("editors-meeting").await;
+    let rel_path = "meetings/routing-v2-negotiation-2026-11-10.md";
+    let original = String::from_utf8_lossy(&app.read_project_file(rel_path)).into_owned();
+    open_document(&app, rel_path).await;
+
+    let rows_before = app.find_all(r#"[data-testid="attendees"] tbody tr[data-row]"#).await.len();
+    assert!(rows_before >= 3, "the example meeting lists its attendees ({rows_before})");
+    let add = app.wait_for(r#"[data-testid="attendees-add"]"#).await;
+    app.scroll_to_middle(&add).await;
+    app.check("add an attendee", add.click().await).await;
+    let name = app.wait_for(&format!(r#"[data-testid="attendees-{rows_before}-name"]"#)).await;
+    retype(&app, &name, "Noor Haddad").await;
+    let role = app.wait_for(&format!(r#"[data-testid="attendees-{rows_before}-role"]"#)).await;
+    retype(&app, &role, "engineer").await;
+    let saved = wait_for_file(&app, rel_path, "the new attendee", |bytes| {
+        let text = String::from_utf8_lossy(bytes);
+        text.contains("Noor Haddad") && text.contains("engineer")
+    })
+    .await;
+    let saved = String::from_utf8_lossy(&saved).into_owned();
+    // Everything the meeting said before is still there; the decisions are untouched.
+    for line in original.lines().filter(|line| line.contains("decision")) {
+        assert!(saved.contains(line), "kept: {line}");
+    }
+    app.close().await;
+}

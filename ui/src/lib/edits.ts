@@ -62,6 +62,9 @@ export const TRACKED_LISTS = [
   "quality.cleaning",
   "access.granted_to",
   "privacy.fields",
+  "attendees",
+  "agenda",
+  "decisions",
 ];
 
 let nextRowKey = 0;
