@@ -738,23 +738,33 @@ pub fn save(project: &Project, store: Option<&mut Store>, request: &SaveRequest)
 }
 
 /// How many of a document's newest versions a save looks through for `earlier_wording`.
-const EARLIER_WORDING_VERSIONS: usize = 12;
+const EARLIER_WORDING_VERSIONS: usize = 8;
 
 /// A recent version of the document that says exactly what `mine` says — the same front matter
 /// values and the same body — in its own words. An undo in the app sends values (`0.8`), not the
 /// text they were written as (`0.80`, a comment beside it); when the values are those of a
 /// version the file had a moment ago, writing that version back restores its bytes too.
+///
+/// A cheap filter first (the same body), then only the candidate's front matter is parsed (no
+/// validation), so a save stays fast when many recent versions exist.
 fn earlier_wording(store: &Store, mine: &Document) -> Option<Document> {
     let body = &mine.text[mine.body_start..];
     let revisions = store.revisions(&mine.rel_path).ok()?;
+    let same_values = |text: &str| -> bool {
+        let Ok(Some((span, body_start))) = crate::document::split_front_matter(text) else { return false };
+        if &text[body_start..] != body {
+            return false;
+        }
+        let yaml = &text[span.yaml_start..span.yaml_end];
+        matches!(crate::document::yaml::parse(yaml, span.yaml_start, span.first_line), Ok(Some(node)) if node.to_json() == mine.json)
+    };
     revisions.iter().filter(|revision| revision.hash != mine.hash).take(EARLIER_WORDING_VERSIONS).find_map(|revision| {
         let text = store.blob(&revision.hash).ok()??;
-        if !text.ends_with(body) {
+        if !text.ends_with(body) || !same_values(&text) {
             return None;
         }
         let earlier = parse_document(&mine.rel_path, text.as_bytes());
-        (!earlier.read_only && &earlier.text[earlier.body_start..] == body && earlier.json == mine.json)
-            .then_some(earlier)
+        (!earlier.read_only && earlier.json == mine.json).then_some(earlier)
     })
 }
 
