@@ -4,42 +4,16 @@
 //! validated against the JUnit XSD (xmllint) and the SARIF 2.1.0 JSON schema
 //! (tests/fixtures/schemas, see the README there).
 
+mod common;
+use common::TempProject;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-struct TempProject {
-    dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
 impl TempProject {
-    fn example() -> TempProject {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().join("project");
-        let project = TempProject { dir, root };
-        let output = project.run(Path::new("/"), &["init", project.root.to_str().expect("utf-8"), "--example"]);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        project
-    }
-
-    fn run(&self, cwd: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_seam"))
-            .args(args)
-            .current_dir(cwd)
-            .env("SEAM_DATA_DIR", self.dir.path().join("data"))
-            .output()
-            .expect("run seam")
-    }
-
-    fn seam(&self, args: &[&str]) -> Output {
-        let mut all = vec!["-C", self.root.to_str().expect("utf-8 path")];
-        all.extend_from_slice(args);
-        self.run(Path::new("/"), &all)
-    }
-
     /// Appends `text` to the project's seam.toml.
     fn configure(&self, text: &str) {
         let path = self.root.join("seam.toml");

@@ -2,42 +2,16 @@
 //! (0 success, 2 bad usage or unreadable input, with file and line), the `--json` shapes of
 //! docs/CLI.md, and files written with `--out`.
 
+mod common;
+use common::TempProject;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
 use serde_json::Value;
 
-struct TempProject {
-    dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
 impl TempProject {
-    fn example() -> TempProject {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().join("project");
-        let project = TempProject { dir, root };
-        let output = project.seam_in(Path::new("/"), &["init", project.root.to_str().expect("utf-8"), "--example"]);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        project
-    }
-
-    fn seam_in(&self, cwd: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_seam"))
-            .args(args)
-            .current_dir(cwd)
-            .env("SEAM_DATA_DIR", self.dir.path().join("data"))
-            .output()
-            .expect("run seam")
-    }
-
-    fn seam(&self, args: &[&str]) -> Output {
-        let mut all = vec!["-C", self.root.to_str().expect("utf-8 path")];
-        all.extend_from_slice(args);
-        self.seam_in(Path::new("/"), &all)
-    }
-
     fn outside(&self, name: &str) -> String {
         self.dir.path().join(name).to_str().expect("utf-8").to_string()
     }

@@ -2,42 +2,15 @@
 //! codes (0 pass, 1 a check failed, 2 bad usage or unreadable input) and the `--json` shapes of
 //! docs/CLI.md.
 
+mod common;
+use common::TempProject;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
-struct TempProject {
-    dir: tempfile::TempDir,
-    root: PathBuf,
-}
-
 impl TempProject {
-    fn example() -> TempProject {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().join("project");
-        let project = TempProject { dir, root };
-        let output = project.run(Path::new("/"), &["init", project.root.to_str().expect("utf-8"), "--example"]);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        project
-    }
-
-    fn run(&self, cwd: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_seam"))
-            .args(args)
-            .current_dir(cwd)
-            .env("SEAM_DATA_DIR", self.dir.path().join("data"))
-            .output()
-            .expect("run seam")
-    }
-
-    fn seam(&self, args: &[&str]) -> Output {
-        let mut all = vec!["-C", self.root.to_str().expect("utf-8 path")];
-        all.extend_from_slice(args);
-        self.run(Path::new("/"), &all)
-    }
-
     /// A file outside the project, as an evaluation run would be.
     fn outside(&self, name: &str, text: &str) -> String {
         let path = self.dir.path().join(name);

@@ -2,52 +2,15 @@
 //! real files, a temporary data folder and identity settings, the exit codes and `--json` shapes
 //! of docs/CLI.md; the packet's PDF printed by headless Chromium and read back with `pdftotext`.
 
+mod common;
+use common::TempProject;
+
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-struct TempProject {
-    _dir: tempfile::TempDir,
-    root: PathBuf,
-    data: PathBuf,
-    config: PathBuf,
-}
-
 impl TempProject {
-    fn example() -> TempProject {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let project = TempProject {
-            root: dir.path().join("project"),
-            data: dir.path().join("data"),
-            config: dir.path().join("config"),
-            _dir: dir,
-        };
-        let output = project.run(Path::new("/"), &["init", project.root.to_str().expect("utf-8"), "--example"]);
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        project
-    }
-
-    fn run(&self, cwd: &Path, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_seam"))
-            .args(args)
-            .current_dir(cwd)
-            .env("SEAM_DATA_DIR", &self.data)
-            .env("SEAM_CONFIG_DIR", &self.config)
-            // No identity from the machine: git's global and system settings are out of reach.
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("run seam")
-    }
-
-    fn seam(&self, args: &[&str]) -> Output {
-        let mut all = vec!["-C", self.root.to_str().expect("utf-8 path")];
-        all.extend_from_slice(args);
-        self.run(Path::new("/"), &all)
-    }
-
     fn ok(&self, args: &[&str]) -> String {
         let output = self.seam(args);
         assert!(output.status.success(), "seam {args:?}: {}", String::from_utf8_lossy(&output.stderr));
