@@ -458,6 +458,8 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<Report> {
         bail!("no clean document to edit in {}", root.display());
     }
     let mut store = Store::open_at(&db)?;
+    // As the app's store does (src-tauri state.rs): the log is checkpointed off the save's path.
+    store.checkpoint_in_background()?;
     let mut edits = Vec::new();
     let mut edits_cpu = Vec::new();
     for sample in 0..options.edit_samples.max(1) {

@@ -18,6 +18,29 @@ use super::{DocumentRow, FileState, IndexedDocument, ListFilter, StoreError};
 pub struct Store {
     pub(super) conn: Connection,
     pub(super) path: PathBuf,
+    /// Set by `checkpoint_in_background`; stops its thread when the store closes.
+    checkpointer: Option<BackgroundCheckpoint>,
+}
+
+/// How often the background checkpointer copies the write-ahead log into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// A thread with its own connection that checkpoints the write-ahead log (see
+/// `Store::checkpoint_in_background`).
+#[derive(Debug)]
+struct BackgroundCheckpoint {
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for BackgroundCheckpoint {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            thread.thread().unpark();
+            let _ = thread.join();
+        }
+    }
 }
 
 /// Page cache for the connection, in KiB (negative = KiB for SQLite). Big enough that a cold
@@ -49,7 +72,38 @@ impl Store {
         MIGRATIONS
             .to_latest(&mut conn)
             .map_err(|error| StoreError::Migration { path: db_path.to_path_buf(), message: error.to_string() })?;
-        Ok(Store { conn, path: db_path.to_path_buf() })
+        Ok(Store { conn, path: db_path.to_path_buf(), checkpointer: None })
+    }
+
+    /// For a long-lived store that saves while someone waits (the app): the writing connection
+    /// stops checkpointing the write-ahead log itself — otherwise the save that crosses SQLite's
+    /// 1,000-page mark first copies the whole log into the database, the slow tail of "edit one
+    /// field" — and a thread with its own connection runs a PASSIVE checkpoint every second
+    /// instead, which never waits for, nor blocks, a writer. Stops with the store.
+    pub fn checkpoint_in_background(&mut self) -> Result<(), StoreError> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        if self.checkpointer.is_some() {
+            return Ok(());
+        }
+        let sqlite_error = sqlite_error_for(&self.path);
+        let conn = Connection::open(&self.path).map_err(&sqlite_error)?;
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let thread = {
+            let stop = std::sync::Arc::clone(&stop);
+            std::thread::Builder::new()
+                .name("seam-wal-checkpoint".to_string())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::park_timeout(CHECKPOINT_EVERY);
+                        // A busy database (another checkpoint running) simply waits for the next round.
+                        let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                    }
+                })
+                .map_err(|source| StoreError::Io { path: self.path.clone(), source })?
+        };
+        self.checkpointer = Some(BackgroundCheckpoint { stop, thread: Some(thread) });
+        self.conn.pragma_update(None, "wal_autocheckpoint", 0).map_err(&sqlite_error)?;
+        Ok(())
     }
 
     /// The database file this store reads and writes.

@@ -389,3 +389,41 @@ fn version_one_history_is_migrated_into_blobs() {
     assert_eq!(store.revision_content("a.md", "sha256:aa").expect("content").as_deref(), Some("version 1"));
     assert_eq!(store.revisions("a.md").expect("revisions").len(), 1);
 }
+
+#[test]
+fn the_background_checkpointer_moves_the_log_into_the_database_off_the_writers_path() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let db = folder.path().join("seam.db");
+    let mut store = Store::open_at(&db).expect("open store");
+    store.checkpoint_in_background().expect("start the checkpointer");
+    let auto: i64 = store.conn.query_row("PRAGMA wal_autocheckpoint", [], |row| row.get(0)).expect("pragma");
+    assert_eq!(auto, 0, "the writer no longer checkpoints itself");
+    let before = std::fs::metadata(&db).expect("db").len();
+    // About 6 MB of distinct content: well past SQLite's 1,000-page checkpoint mark.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    for index in 0..60 {
+        // Pseudo-random letters, so the compressed blobs stay large.
+        let content: String = (0..100_000)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                char::from(b'a' + (seed % 26) as u8)
+            })
+            .collect();
+        let content = format!("{index}\n{content}");
+        let hash = crate::document::content_hash(content.as_bytes());
+        store.record_written(&format!("notes/{index}.md"), &content, &hash, content.len() as u64).expect("write");
+    }
+    // Only the checkpointer can have moved the pages from the log into the database file.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let now = std::fs::metadata(&db).expect("db").len();
+        if now > before + 1_000_000 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the database file stayed at {now} bytes (was {before})");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    drop(store); // stops the thread; must not hang
+}
