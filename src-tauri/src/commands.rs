@@ -122,11 +122,11 @@ pub(crate) fn view(open: &OpenProject, document: &seam_core::document::Document)
 
 /// Runs one write of a document with the store locked, then builds the view of what was written.
 /// The store guard is dropped before `view`, which locks the store again.
-pub(crate) fn write_then_view(
+pub(crate) fn write_then_view<E: Into<ErrorDto>>(
     open: &OpenProject,
-    write: impl FnOnce(&mut seam_core::store::Store) -> Result<project::Saved, project::ProjectError>,
+    write: impl FnOnce(&mut seam_core::store::Store) -> Result<project::Saved, E>,
 ) -> Result<DocumentView, ErrorDto> {
-    let saved = write(&mut open.store())?;
+    let saved = write(&mut open.store()).map_err(Into::into)?;
     view(open, &saved.document)
 }
 

@@ -6,12 +6,11 @@ use std::path::PathBuf;
 
 use tauri::{AppHandle, Manager, State};
 
-use crate::commands::{blocking, view};
+use crate::commands::{blocking, write_then_view};
 use crate::dto::{AgendaDto, DecisionRequest, DocumentView, ErrorDto, IdentityDto, NegotiationDto};
 use crate::state::{OpenProject, Workspace};
 use seam_core::document::model::{ItemState, Status};
 use seam_core::negotiation::{self, discussion, identity, items, lifecycle, meeting, packet, signoff, Actor};
-use seam_core::project::Saved;
 
 fn settings_file(app: &AppHandle) -> Result<PathBuf, ErrorDto> {
     let dir = app
@@ -31,15 +30,6 @@ fn roles_of(open: &OpenProject) -> Vec<String> {
 /// The identity, or a clear error asking for one.
 fn who(app: &AppHandle, open: &OpenProject) -> Result<identity::Identity, ErrorDto> {
     Ok(identity::resolve_identity(None, Some(&settings_file(app)?), &open.project.root)?)
-}
-
-/// Runs one negotiation write with the store locked, then builds the view of what was written.
-fn write_then_view(
-    open: &OpenProject,
-    write: impl FnOnce(&mut seam_core::store::Store) -> Result<Saved, negotiation::NegotiationError>,
-) -> Result<DocumentView, ErrorDto> {
-    let saved = write(&mut open.store())?;
-    view(open, &saved.document)
 }
 
 fn parse_status(text: &str) -> Result<Status, ErrorDto> {

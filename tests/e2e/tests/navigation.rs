@@ -190,9 +190,28 @@ async fn links_complete_click_through_and_show_as_backlinks() {
         .iter()
         .position(|label| label.starts_with(target_id))
         .unwrap_or_else(|| panic!("the completion list should offer {target_id}; it offers {labels:?}"));
+    // CodeMirror ignores keys that arrive within 75 ms of the list opening or updating (its
+    // `interactionDelay`); a person never types that fast, a loaded test machine can. So: a
+    // pause before each key, and Enter only once the wanted option is the selected one.
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(150));
     for _ in 0..index {
+        pause().await;
         app.check("next option", editor.send_keys(Key::Down).await).await;
     }
+    app.wait_until(&format!("{target_id} selected in the completion list"), WAIT_TIMEOUT, async || {
+        let selected = app.driver().find(By::Css(".cm-tooltip-autocomplete li[aria-selected=true]")).await;
+        let text = match selected {
+            Ok(option) => option.text().await.map_err(|e| e.to_string())?,
+            Err(error) => return Err(error.to_string()),
+        };
+        if text.starts_with(target_id) {
+            Ok(())
+        } else {
+            Err(text)
+        }
+    })
+    .await;
+    pause().await;
     app.check("accept the completion", editor.send_keys(Key::Enter).await).await;
     app.wait_until("the completed link in the editor", WAIT_TIMEOUT, async || {
         let lines = app
