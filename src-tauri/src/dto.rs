@@ -881,12 +881,7 @@ impl DatasetView {
                     allowed: column.allowed.as_ref().map(|values| values.iter().map(text).collect()),
                     pattern: column.pattern.clone(),
                     label: column.label == Some(true),
-                    state: column.state.map(|state| {
-                        serde_json::to_value(state)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default()
-                    }),
+                    state: column.state.map(|state| state.as_str().to_string()),
                     profiled: profiled.is_some(),
                     null_fraction: profiled.map(|p| p.null_fraction),
                     histogram: histogram.map(|h| {
@@ -949,9 +944,7 @@ impl DatasetView {
         });
         DatasetView {
             rel_path: rel_path.to_string(),
-            status: overview.dataset.common.status.map(|status| {
-                serde_json::to_value(status).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()
-            }),
+            status: overview.dataset.common.status.map(status_text),
             columns,
             profile_path: overview.profile_rel_path,
             profile_rows: profile.map(|profile| profile.rows as f64),
@@ -1141,9 +1134,7 @@ impl From<seam_core::negotiation::DocumentNegotiation> for NegotiationDto {
                     .ok()
                     .and_then(|value| value.as_str().map(str::to_string))
                     .unwrap_or_default();
-                let state = item.state.and_then(|state| {
-                    serde_json::to_value(state).ok().and_then(|value| value.as_str().map(str::to_string))
-                });
+                let state = item.state.map(|state| state.as_str().to_string());
                 let proposal = item.proposal;
                 ItemDto {
                     id: item.item.id,
