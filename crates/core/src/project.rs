@@ -278,6 +278,7 @@ fn indexed_without_text(document: &Document, size: u64, mtime_ns: i64) -> Indexe
         field_text: document.field_text(),
         body: String::new(),
         content: String::new(),
+        compressed: None,
         hash: document.hash.clone(),
         size,
         mtime_ns,
@@ -548,7 +549,14 @@ fn apply_plan(
                         progress(IndexProgress { done, total });
                         let entry = sizes.get(rel.as_str())?;
                         Some(match fs::read(project.root.join(rel)) {
-                            Ok(bytes) => Ok(into_indexed(parse_document(rel, &bytes), entry.size, entry.mtime_ns)),
+                            Ok(bytes) => {
+                                let (mut indexed, issues) =
+                                    into_indexed(parse_document(rel, &bytes), entry.size, entry.mtime_ns);
+                                // Compressed for the history here, on every core, not on the
+                                // thread writing the store (which would then compress alone).
+                                indexed.compressed = crate::store::compress_content(&indexed.content).ok();
+                                Ok((indexed, issues))
+                            }
                             Err(error) => Err(Issue::error(rel, "io", None, format!("cannot read: {error}"))),
                         })
                     })

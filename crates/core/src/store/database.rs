@@ -303,7 +303,15 @@ fn write_documents(connection: &Connection, documents: &[IndexedDocument], now_m
             ],
             |row| row.get(0),
         )?;
-        insert_revision(connection, &document.rel_path, &document.hash, &document.content, now_ms, ORIGIN_SEEN)?;
+        insert_revision(
+            connection,
+            &document.rel_path,
+            &document.hash,
+            &document.content,
+            document.compressed.as_deref(),
+            now_ms,
+            ORIGIN_SEEN,
+        )?;
         rows.push((doc_rowid, existed));
     }
     // The full-text rows after all the others: every statement that needs a statement journal

@@ -28,13 +28,33 @@ const INSERT_REVISION_SQL: &str = "INSERT INTO revisions (rel_path, hash, size, 
      VALUES (?1, ?2, ?3, ?4, ?5)
      ON CONFLICT (rel_path, hash) DO NOTHING";
 
-/// Records one revision and stores its content if that hash is new. Used inside the indexer's
-/// transaction and by [`Store::record_written`].
+/// `content` compressed as the history stores it. Callable from any thread: the indexer
+/// compresses on its parsing threads, so the thread writing the store does not. Each thread keeps
+/// one compression context (creating one per document cost as much as compressing).
+pub fn compress_content(content: &str) -> std::io::Result<Vec<u8>> {
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    COMPRESSOR.with(|cell| {
+        let slot = &mut *cell.borrow_mut();
+        let compressor = match slot {
+            Some(compressor) => compressor,
+            None => slot.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
+        };
+        compressor.compress(content.as_bytes())
+    })
+}
+
+/// Records one revision and stores its content if that hash is new, using `compressed` (the
+/// content through [`compress_content`]) when the caller already has it. Used inside the
+/// indexer's transaction and by [`Store::record_written`].
 pub(super) fn insert_revision(
     conn: &Connection,
     rel_path: &str,
     hash: &str,
     content: &str,
+    compressed: Option<&[u8]>,
     at_ms: i64,
     origin: &str,
 ) -> rusqlite::Result<()> {
@@ -51,8 +71,12 @@ pub(super) fn insert_revision(
     let known: Option<i64> =
         conn.prepare_cached("SELECT 1 FROM blobs WHERE hash = ?1")?.query_row([hash], |row| row.get(0)).optional()?;
     if known.is_none() {
-        let compressed = zstd::bulk::compress(content.as_bytes(), ZSTD_LEVEL)
-            .map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?;
+        let compressed = match compressed {
+            Some(compressed) => std::borrow::Cow::Borrowed(compressed),
+            None => std::borrow::Cow::Owned(
+                compress_content(content).map_err(|error| rusqlite::Error::ToSqlConversionFailure(Box::new(error)))?,
+            ),
+        };
         conn.prepare_cached("INSERT INTO blobs (hash, codec, size, data) VALUES (?1, 'zstd', ?2, ?3)")?
             .execute(params![hash, u64_to_sql(content.len() as u64), compressed])?;
     }
@@ -82,7 +106,7 @@ impl Store {
     /// (rel_path, hash): content already known under that hash is not recorded again.
     pub fn record_written(&mut self, rel_path: &str, content: &str, hash: &str, size: u64) -> Result<(), StoreError> {
         let _ = size;
-        insert_revision(&self.conn, rel_path, hash, content, unix_time_ms(), ORIGIN_WRITTEN)
+        insert_revision(&self.conn, rel_path, hash, content, None, unix_time_ms(), ORIGIN_WRITTEN)
             .map_err(sqlite_error_for(&self.path))
     }
 
@@ -95,7 +119,7 @@ impl Store {
         hash: &str,
         origin: &str,
     ) -> Result<(), StoreError> {
-        insert_revision(&self.conn, rel_path, hash, content, unix_time_ms(), origin)
+        insert_revision(&self.conn, rel_path, hash, content, None, unix_time_ms(), origin)
             .map_err(sqlite_error_for(&self.path))
     }
 

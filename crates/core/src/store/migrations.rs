@@ -9,6 +9,7 @@ const MIGRATION_STEPS: &[M<'_>] = &[
     M::up(include_str!("schema_v3.sql")),
     M::up(include_str!("schema_v4.sql")),
     M::up(include_str!("schema_v5.sql")),
+    M::up(include_str!("schema_v6.sql")),
 ];
 
 pub const MIGRATIONS: Migrations<'_> = Migrations::from_slice(MIGRATION_STEPS);

@@ -16,10 +16,10 @@ mod tests;
 use std::path::PathBuf;
 
 pub use database::Store;
-pub use history::{HistoryStats, Pruned, ORIGIN_CONFLICT_COPY, RETENTION_DAYS};
+pub use history::{compress_content, HistoryStats, Pruned, ORIGIN_CONFLICT_COPY, RETENTION_DAYS};
 pub use location::DATA_DIR_ENV;
 pub use migrations::MIGRATIONS;
-pub use search::{SNIPPET_MATCH_END, SNIPPET_MATCH_START};
+pub use search::{RANK_CANDIDATES, SNIPPET_MATCH_END, SNIPPET_MATCH_START};
 pub use validations::StoredValidation;
 
 /// One document as the indexer hands it to the store. Plain data; the store never parses files.
@@ -42,6 +42,9 @@ pub struct IndexedDocument {
     pub body: String,
     /// Full file content as read (for revisions).
     pub content: String,
+    /// `content` through [`compress_content`], when the indexer compressed it on a parsing
+    /// thread; None: the store compresses it if the history does not have it yet.
+    pub compressed: Option<Vec<u8>>,
     /// `sha256:<hex>` of the file bytes.
     pub hash: String,
     pub size: u64,

@@ -1,7 +1,7 @@
 //! Full-text search: turns the user's free text into a safe FTS5 query and ranks hits by bm25,
 //! title weighted highest (weights are set on the table in the schema).
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 
 use super::database::sqlite_error_for;
 use super::{SearchFilter, SearchHit, Store, StoreError};
@@ -18,8 +18,10 @@ impl Store {
     /// Full-text search over title, id, tags, field_text and body, best first. `query` is free
     /// text: every whitespace-separated term must match (terms with punctuation match as a
     /// phrase, e.g. `fraud-scoring`), the last term also matches as a prefix unless the query
-    /// ends with a space. Never fails on FTS syntax; a query without searchable terms finds
-    /// nothing. Snippets mark matched terms with U+0002 … U+0003.
+    /// ends with a space or the term's last part is a single character. Never fails on FTS
+    /// syntax; a query without searchable terms finds nothing. Snippets mark matched terms with
+    /// U+0002 … U+0003. A query matching more than [`RANK_CANDIDATES`] documents is ranked in
+    /// parts (see `Store::ranked`).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>, StoreError> {
         self.search_filtered(query, &SearchFilter::default(), limit)
     }
@@ -65,24 +67,13 @@ impl Store {
                 .map_err(&sqlite_error)?;
             return rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error);
         };
-        // Unfiltered, the inner query lets FTS5 sort by rank itself and compute snippets only for
-        // the rows that survive the limit; filtered, the join comes first so the limit counts only
-        // documents that pass.
-        let sql = if filter.is_empty() {
-            "SELECT d.rel_path, d.id, d.kind, d.title, hit.snippet, hit.rank
-             FROM (
-                 SELECT rowid, rank,
-                        snippet(documents_fts, -1, char(2), char(3), '…', ?3) AS snippet
-                 FROM documents_fts
-                 WHERE documents_fts MATCH ?1
-                 ORDER BY rank
-                 LIMIT ?2
-             ) AS hit
-             JOIN documents AS d ON d.doc_rowid = hit.rowid
-             ORDER BY hit.rank"
-                .to_string()
-        } else {
-            format!(
+        if filter.is_empty() {
+            return self.ranked(&fts_query, limit);
+        }
+        // Filtered, the join comes first so the limit counts only documents that pass.
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!(
                 "SELECT d.rel_path, d.id, d.kind, d.title,
                         snippet(documents_fts, -1, char(2), char(3), '…', ?3) AS snippet, documents_fts.rank
                  FROM documents_fts
@@ -90,21 +81,93 @@ impl Store {
                  WHERE documents_fts MATCH ?1 AND {FILTER_SQL}
                  ORDER BY documents_fts.rank
                  LIMIT ?2"
-            )
-        };
-        let mut statement = self.conn.prepare_cached(&sql).map_err(&sqlite_error)?;
-        let rows = if filter.is_empty() {
-            statement.query_map(params![fts_query, limit, SNIPPET_TOKENS], search_hit)
-        } else {
-            statement.query_map(
+            ))
+            .map_err(&sqlite_error)?;
+        let rows = statement
+            .query_map(
                 params![fts_query, limit, SNIPPET_TOKENS, filter.kind, filter.status, filter.owner, filter.tag],
                 search_hit,
             )
+            .map_err(&sqlite_error)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
+    }
+
+    /// The unfiltered search, best first. Ranking costs about a microsecond or two per matching
+    /// document, so a query that matches most of a 100k project (a common word, the first
+    /// letters of a word being typed) would take a quarter of a second on every keystroke. Up to
+    /// [`RANK_CANDIDATES`] matches are ranked exactly. A broader query ranks, first, the documents
+    /// that match in their title, id or tags (bm25 weights those columns highest, so they are
+    /// the ones an exact ranking puts on top), then fills the rest with the best of the
+    /// [`RANK_CANDIDATES`] most recently added documents that match anywhere; each part ranks at
+    /// most [`RANK_CANDIDATES`] documents.
+    fn ranked(&self, fts_query: &str, limit: i64) -> Result<Vec<SearchHit>, StoreError> {
+        let Some(floor) = self.candidate_floor(fts_query)? else {
+            return self.ranked_above(fts_query, i64::MIN, limit);
+        };
+        let in_titles = format!("({fts_query}) AND {{title id tags}} : ({fts_query})");
+        let title_floor = self.candidate_floor(&in_titles)?.unwrap_or(i64::MIN);
+        let mut hits = self.ranked_above(&in_titles, title_floor, limit)?;
+        let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
+        if hits.len() < wanted {
+            let seen: std::collections::HashSet<String> = hits.iter().map(|hit| hit.rel_path.clone()).collect();
+            let more = self.ranked_above(fts_query, floor, limit)?;
+            hits.extend(more.into_iter().filter(|hit| !seen.contains(&hit.rel_path)).take(wanted - hits.len()));
         }
-        .map_err(&sqlite_error)?;
+        Ok(hits)
+    }
+
+    /// None when `fts_query` matches at most [`RANK_CANDIDATES`] documents; otherwise the rowid
+    /// below the [`RANK_CANDIDATES`] newest matches (rowids grow as documents are added). Walks
+    /// the posting lists without ranking, newest first, and stops there.
+    fn candidate_floor(&self, fts_query: &str) -> Result<Option<i64>, StoreError> {
+        let sqlite_error = sqlite_error_for(&self.path);
+        self.conn
+            .prepare_cached(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?1
+                 ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+            )
+            .map_err(&sqlite_error)?
+            .query_row(params![fts_query, RANK_CANDIDATES], |row| row.get(0))
+            .optional()
+            .map_err(&sqlite_error)
+    }
+
+    /// The best `limit` matches of `fts_query` among documents with a rowid above `floor`, with
+    /// snippets. Ordered by FTS5's `rank` column (bm25 with the weights configured on the table):
+    /// FTS5 then sorts inside the table and computes snippets only for the rows that survive the
+    /// limit; ordering by a bm25(…) expression would make SQLite compute every matching row's
+    /// snippet before sorting.
+    fn ranked_above(&self, fts_query: &str, floor: i64, limit: i64) -> Result<Vec<SearchHit>, StoreError> {
+        let sqlite_error = sqlite_error_for(&self.path);
+        let mut statement = self
+            .conn
+            .prepare_cached(
+                "SELECT d.rel_path, d.id, d.kind, d.title, hit.snippet, hit.rank
+                 FROM (
+                     SELECT rowid, rank,
+                            snippet(documents_fts, -1, char(2), char(3), '…', ?3) AS snippet
+                     FROM documents_fts
+                     WHERE documents_fts MATCH ?1 AND rowid > ?4
+                     ORDER BY rank
+                     LIMIT ?2
+                 ) AS hit
+                 JOIN documents AS d ON d.doc_rowid = hit.rowid
+                 ORDER BY hit.rank",
+            )
+            .map_err(&sqlite_error)?;
+        let rows =
+            statement.query_map(params![fts_query, limit, SNIPPET_TOKENS, floor], search_hit).map_err(&sqlite_error)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
     }
 }
+
+/// Matches ranked exactly by one query part, at most (see `Store::ranked`).
+pub const RANK_CANDIDATES: i64 = 1000;
+
+/// The last word matches as a prefix once its last part has this many characters (the table
+/// has prefix indexes for 2 and 3); a single character matches as a whole word, so typing the
+/// first letter does not expand to every term starting with it.
+const MIN_PREFIX_CHARS: usize = 2;
 
 /// The filter conditions on `documents AS d`; parameters ?4 kind, ?5 status, ?6 owner, ?7 tag.
 /// Owners and tags compare without case, as people type them.
@@ -141,13 +204,19 @@ pub(crate) fn fts_query(user_query: &str) -> Option<String> {
         .enumerate()
         .map(|(index, term)| {
             let mut quoted = format!("\"{}\"", term.replace('"', "\"\""));
-            if index == last_index && still_typing_last_term {
+            if index == last_index && still_typing_last_term && last_part_chars(term) >= MIN_PREFIX_CHARS {
                 quoted.push('*');
             }
             quoted
         })
         .collect();
     Some(quoted.join(" "))
+}
+
+/// Characters in the last run of letters and digits of `term` (what the tokenizer makes its
+/// last token): `fraud-sc` → 2.
+fn last_part_chars(term: &str) -> usize {
+    term.chars().rev().skip_while(|c| !c.is_alphanumeric()).take_while(|c| c.is_alphanumeric()).count()
 }
 
 #[cfg(test)]
@@ -159,6 +228,11 @@ mod tests {
         assert_eq!(fts_query("fraud recal").as_deref(), Some("\"fraud\" \"recal\"*"));
         assert_eq!(fts_query("recall ").as_deref(), Some("\"recall\""));
         assert_eq!(fts_query("say \"hi\"").as_deref(), Some("\"say\" \"\"\"hi\"\"\"*"));
+        // A single character does not expand to every term starting with it; two do.
+        assert_eq!(fts_query("fraud r").as_deref(), Some("\"fraud\" \"r\""));
+        assert_eq!(fts_query("req-0").as_deref(), Some("\"req-0\""));
+        assert_eq!(fts_query("req-00").as_deref(), Some("\"req-00\"*"));
+        assert_eq!(fts_query("fraud-").as_deref(), Some("\"fraud-\"*"));
     }
 
     #[test]

@@ -31,6 +31,7 @@ fn document(rel_path: &str, id: &str, title: &str, body: &str) -> IndexedDocumen
         hash: fake_hash(&content),
         size: content.len() as u64,
         content,
+        compressed: None,
         mtime_ns: 1_700_000_000_000_000_000,
         error_count: 0,
     }
@@ -130,6 +131,34 @@ fn title_matches_rank_above_body_matches() {
     assert_eq!(hits.len(), 2);
     assert_eq!(hits[0].rel_path, "b.md");
     assert!(hits[0].rank > hits[1].rank);
+}
+
+#[test]
+fn broad_queries_rank_title_matches_first_then_the_newest_matches() {
+    let mut test = open_test_store();
+    let count = 1_500;
+    let documents: Vec<IndexedDocument> = (0..count)
+        .map(|i| {
+            let title = if i == 3 { "Scoring overview".to_string() } else { format!("Note {i}") };
+            document(&format!("notes/n{i:04}.md"), &format!("n{i:04}"), &title, "Shared wording about scoring.")
+        })
+        .collect();
+    test.store.apply(&documents, &[]).expect("apply");
+    // More than RANK_CANDIDATES documents match: the one with the word in its title comes first
+    // although it was added among the first, the rest are from the newest RANK_CANDIDATES.
+    let hits = test.store.search("scoring", 10).expect("search");
+    assert_eq!(hits.len(), 10);
+    assert_eq!(hits[0].rel_path, "notes/n0003.md");
+    let newest = count - usize::try_from(RANK_CANDIDATES).expect("small");
+    for hit in &hits[1..] {
+        let number: usize = hit.rel_path["notes/n".len().."notes/n0000".len()].parse().expect("number");
+        assert!(number >= newest, "{} is not among the newest matches", hit.rel_path);
+    }
+    // The same while typing (a prefix through the prefix index), and a narrow query is exact.
+    assert_eq!(test.store.search("scor", 10).expect("search")[0].rel_path, "notes/n0003.md");
+    let hits = test.store.search("overview", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].rel_path, "notes/n0003.md");
 }
 
 #[test]
@@ -426,4 +455,28 @@ fn the_background_checkpointer_moves_the_log_into_the_database_off_the_writers_p
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     drop(store); // stops the thread; must not hang
+}
+
+#[test]
+fn version_five_search_index_is_rebuilt_with_its_text() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let path = folder.path().join("seam.db");
+    let mut conn = rusqlite::Connection::open(&path).expect("open");
+    MIGRATIONS.to_version(&mut conn, 5).expect("schema version 5");
+    conn.execute_batch(
+        "INSERT INTO documents (doc_rowid, rel_path, id, kind, title, hash, size, mtime_ns, indexed_at_ms)
+             VALUES (7, 'a.md', 'a', 'requirements', 'Recall floor', 'sha256:aa', 9, 1, 1);
+         INSERT INTO documents_fts (rowid, title, id, tags, field_text, body)
+             VALUES (7, 'Recall floor', 'a', '', '', 'The holdout set decides.');",
+    )
+    .expect("a version-5 document");
+    drop(conn);
+
+    let store = Store::open_at(&path).expect("migrate to the latest version");
+    let hits = store.search("holdout", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].rel_path, "a.md");
+    assert!(hits[0].snippet.contains("holdout"));
+    // The rebuilt table has the prefix indexes and keeps the weights: typing finds it.
+    assert_eq!(store.search("rec", 10).expect("search")[0].rel_path, "a.md");
 }
