@@ -32,8 +32,9 @@ impl OpenProject {
     pub fn open(app: &AppHandle, path: &Path) -> Result<(OpenProject, ProjectInfo), ErrorDto> {
         let project = Project::discover(path)?;
         let mut store = Store::open_for_project(&project.root)?;
-        // Saves happen while the user waits: the write-ahead log is checkpointed off their path.
-        store.checkpoint_in_background()?;
+        // Saves happen while the user waits: the write-ahead log is checkpointed and the full-text
+        // index merged off their path.
+        store.maintain_in_background()?;
         let emitter = crate::events::IndexProgressEmitter::new(app, &project.root);
         let report = project::index_with_progress(&project, &mut store, IndexOptions::default(), &|progress| {
             emitter.report(progress);

@@ -18,3 +18,7 @@ INSERT INTO documents_fts_v6 (rowid, title, id, tags, field_text, body)
     SELECT rowid, title, id, tags, field_text, body FROM documents_fts;
 DROP TABLE documents_fts;
 ALTER TABLE documents_fts_v6 RENAME TO documents_fts;
+-- The app merges segments in the background (`Store::maintain_in_background`, FTS5's `merge`
+-- command); `usermerge` 2 lets it merge any level of two segments or more, so saves keep finding
+-- short levels and never reach `automerge` or `crisismerge` themselves.
+INSERT INTO documents_fts (documents_fts, rank) VALUES ('usermerge', 2);

@@ -424,7 +424,7 @@ fn the_background_checkpointer_moves_the_log_into_the_database_off_the_writers_p
     let folder = tempfile::tempdir().expect("tempdir");
     let db = folder.path().join("seam.db");
     let mut store = Store::open_at(&db).expect("open store");
-    store.checkpoint_in_background().expect("start the checkpointer");
+    store.maintain_in_background().expect("start the checkpointer");
     let auto: i64 = store.conn.query_row("PRAGMA wal_autocheckpoint", [], |row| row.get(0)).expect("pragma");
     assert_eq!(auto, 0, "the writer no longer checkpoints itself");
     let before = std::fs::metadata(&db).expect("db").len();
@@ -479,4 +479,57 @@ fn version_five_search_index_is_rebuilt_with_its_text() {
     assert!(hits[0].snippet.contains("holdout"));
     // The rebuilt table has the prefix indexes and keeps the weights: typing finds it.
     assert_eq!(store.search("rec", 10).expect("search")[0].rel_path, "a.md");
+}
+
+/// (levels, segments) of the full-text index, from FTS5's structure record (row 10 of the
+/// `_data` table: a 4-byte cookie, then the level and segment counts as SQLite varints).
+fn fts_segments(store: &Store) -> (u64, u64) {
+    let block: Vec<u8> = store
+        .conn
+        .query_row("SELECT block FROM documents_fts_data WHERE id = 10", [], |row| row.get(0))
+        .expect("structure record");
+    let mut at = 4;
+    let mut varint = || {
+        let mut value = 0u64;
+        loop {
+            let byte = block[at];
+            at += 1;
+            value = (value << 7) | u64::from(byte & 0x7f);
+            if byte < 0x80 {
+                return value;
+            }
+        }
+    };
+    (varint(), varint())
+}
+
+#[test]
+fn the_background_maintenance_merges_full_text_segments_off_the_writers_path() {
+    let mut test = open_test_store();
+    // Writers that never merge themselves: every transaction below leaves one more segment.
+    test.store
+        .conn
+        .execute_batch(
+            "INSERT INTO documents_fts (documents_fts, rank) VALUES ('automerge', 0);
+             INSERT INTO documents_fts (documents_fts, rank) VALUES ('crisismerge', 64);",
+        )
+        .expect("config");
+    for index in 0..30 {
+        let body = format!("Note number {index} about calibration.");
+        test.store
+            .apply(&[document(&format!("n{index}.md"), &format!("n{index}"), "Note", &body)], &[])
+            .expect("apply");
+    }
+    let (_, segments_before) = fts_segments(&test.store);
+    assert!(segments_before >= 30, "one segment per transaction, found {segments_before}");
+    test.store.maintain_in_background().expect("start the maintenance");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while test.store.background_merging() {
+        assert!(std::time::Instant::now() < deadline, "the background merges never finished");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let (levels, segments_after) = fts_segments(&test.store);
+    assert!(segments_after <= levels, "{segments_after} segments on {levels} levels: levels of two were left unmerged");
+    // Nothing was lost on the way.
+    assert_eq!(test.store.search("calibration", 50).expect("search").len(), 30);
 }
