@@ -10,7 +10,7 @@ use std::time::{Instant, UNIX_EPOCH};
 use rayon::prelude::*;
 
 use crate::document::edit::{self, Edit, EditError};
-use crate::document::{parse_document, Document, Issue, Severity};
+use crate::document::{parse_document, parse_document_owned, Document, Issue, Severity};
 use crate::store::{IndexedDocument, Store, StoreError};
 use crate::sync::{self, Change, ChangeKind, DiskEntry, HeldDeletions, PlanOptions};
 
@@ -228,7 +228,7 @@ impl Project {
             std::io::ErrorKind::NotFound => ProjectError::NotFound { what: rel_path.to_string() },
             _ => ProjectError::Io { path: rel_path.to_string(), source },
         })?;
-        Ok(parse_document(rel_path, &bytes))
+        Ok(parse_document_owned(rel_path, bytes))
     }
 
     /// Reads and parses every document in parallel; unreadable files become issues.
@@ -551,7 +551,7 @@ fn apply_plan(
                         Some(match fs::read(project.root.join(rel)) {
                             Ok(bytes) => {
                                 let (mut indexed, issues) =
-                                    into_indexed(parse_document(rel, &bytes), entry.size, entry.mtime_ns);
+                                    into_indexed(parse_document_owned(rel, bytes), entry.size, entry.mtime_ns);
                                 // Compressed for the history here, on every core, not on the
                                 // thread writing the store (which would then compress alone).
                                 indexed.compressed = crate::store::compress_content(&indexed.content).ok();

@@ -6,6 +6,8 @@ pub mod model;
 mod validate;
 pub mod yaml;
 
+use std::borrow::Cow;
+
 use sha2::{Digest, Sha256};
 
 pub use model::{Kind, Typed};
@@ -109,12 +111,13 @@ pub struct Document {
 }
 
 pub fn content_hash(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(7 + 64);
     hex.push_str("sha256:");
     for byte in digest {
-        use std::fmt::Write;
-        let _ = write!(hex, "{byte:02x}");
+        hex.push(char::from(HEX[usize::from(byte >> 4)]));
+        hex.push(char::from(HEX[usize::from(byte & 0xf)]));
     }
     hex
 }
@@ -130,6 +133,10 @@ fn line_of_byte(text: &str, byte: usize) -> usize {
 
 /// Line of the first `<<<<<<<` marker when the text also has a closing `>>>>>>>` marker.
 pub fn git_conflict_marker_line(text: &str) -> Option<usize> {
+    // Every marker line holds `<<<<<<<`; one substring search spares splitting most files into lines.
+    if !text.contains("<<<<<<<") {
+        return None;
+    }
     let mut start = None;
     for (index, line) in text.lines().enumerate() {
         if start.is_none() && (line == "<<<<<<<" || line.starts_with("<<<<<<< ")) {
@@ -172,17 +179,22 @@ pub fn split_front_matter(text: &str) -> Result<Option<(FrontMatterSpan, usize)>
 /// Reads and understands one file. Never fails: every problem becomes an [`Issue`] and the
 /// document is marked read-only where Seam cannot safely edit it.
 pub fn parse_document(rel_path: &str, bytes: &[u8]) -> Document {
-    parse_with(rel_path, bytes, false)
+    parse_with(rel_path, Cow::Borrowed(bytes), false)
+}
+
+/// [`parse_document`] taking the bytes, so a UTF-8 file becomes the document's text uncopied.
+pub fn parse_document_owned(rel_path: &str, bytes: Vec<u8>) -> Document {
+    parse_with(rel_path, Cow::Owned(bytes), false)
 }
 
 /// Reads one comment file (`discussions/<doc-id>/<time>-<author>.md`), validated against the
 /// comment front matter instead of a document kind.
 pub fn parse_comment(rel_path: &str, bytes: &[u8]) -> Document {
-    parse_with(rel_path, bytes, true)
+    parse_with(rel_path, Cow::Borrowed(bytes), true)
 }
 
-fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
-    let hash = content_hash(bytes);
+fn parse_with(rel_path: &str, bytes: Cow<'_, [u8]>, comment: bool) -> Document {
+    let hash = content_hash(&bytes);
     let mut document = Document {
         rel_path: rel_path.to_string(),
         text: String::new(),
@@ -218,9 +230,17 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
         ));
         return document;
     }
-    let text = match std::str::from_utf8(bytes) {
+    let text = match bytes {
+        Cow::Borrowed(bytes) => {
+            std::str::from_utf8(bytes).map(str::to_string).map_err(|error| (error, Cow::Borrowed(bytes)))
+        }
+        Cow::Owned(bytes) => {
+            String::from_utf8(bytes).map_err(|error| (error.utf8_error(), Cow::Owned(error.into_bytes())))
+        }
+    };
+    let text = match text {
         Ok(text) => text,
-        Err(error) => {
+        Err((error, bytes)) => {
             let offset = error.valid_up_to();
             let line = bytes[..offset].iter().filter(|b| **b == b'\n').count() + 1;
             document.issues.push(Issue::error(
@@ -232,7 +252,8 @@ fn parse_with(rel_path: &str, bytes: &[u8], comment: bool) -> Document {
             return document;
         }
     };
-    document.text = text.to_string();
+    document.text = text;
+    let text = document.text.as_str();
     if let Some(line) = git_conflict_marker_line(text) {
         document.issues.push(Issue::error(
             rel_path,
@@ -439,15 +460,21 @@ impl Document {
 
     /// Text of the structured fields worth finding by search.
     pub fn field_text(&self) -> String {
-        let mut parts = Vec::new();
-        collect_strings(&self.json, &mut parts);
-        parts.join("\n")
+        let mut text = String::new();
+        collect_strings(&self.json, &mut text);
+        text
     }
 }
 
-fn collect_strings(value: &serde_json::Value, out: &mut Vec<String>) {
+/// Appends the strings longer than two bytes to `out`, one per line (no trailing newline).
+fn collect_strings(value: &serde_json::Value, out: &mut String) {
     match value {
-        serde_json::Value::String(text) if text.len() > 2 => out.push(text.clone()),
+        serde_json::Value::String(text) if text.len() > 2 => {
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            out.push_str(text);
+        }
         serde_json::Value::Array(items) => items.iter().for_each(|item| collect_strings(item, out)),
         serde_json::Value::Object(map) => {
             for (key, item) in map {

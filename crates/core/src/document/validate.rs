@@ -173,6 +173,18 @@ fn prune(value: &mut Value, pointer: &str) {
     }
 }
 
+/// Whether [`drop_nulls_in_lists`] would change `value`.
+fn has_nulls_to_drop(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => {
+            let pair = items.len() == 2 && items.iter().all(|item| !item.is_array() && !item.is_object());
+            (!pair && items.iter().any(Value::is_null)) || items.iter().any(has_nulls_to_drop)
+        }
+        Value::Object(map) => map.values().any(has_nulls_to_drop),
+        _ => false,
+    }
+}
+
 /// Removes pruned (null) items from lists, so the rest of a list still reads. Pairs of scalars
 /// keep their nulls: there a null is an open end (`range: [0, null]`, `period: [2024-01-01, null]`).
 fn drop_nulls_in_lists(value: &mut Value) {
@@ -236,7 +248,9 @@ pub fn validate(rel_path: &str, tree: &Node, json: &Value) -> (Option<Kind>, Opt
         }
     };
 
-    let mut lenient = json.clone();
+    // A copy of the front matter is made only when a value must be pruned or a null dropped;
+    // most documents are read as they are.
+    let mut lenient = None;
     if let Some((_, validator)) = validators().by_kind.iter().find(|(k, _)| *k == kind) {
         schema_issues(
             rel_path,
@@ -248,20 +262,34 @@ pub fn validate(rel_path: &str, tree: &Node, json: &Value) -> (Option<Kind>, Opt
             &mut issues,
         );
     }
-    drop_nulls_in_lists(&mut lenient);
-    let typed = match kind {
-        Kind::Requirements => serde_json::from_value(lenient).map(Typed::Requirements),
-        Kind::Contract => serde_json::from_value(lenient).map(Typed::Contract),
-        Kind::Dataset => serde_json::from_value(lenient).map(Typed::Dataset),
-        Kind::Meeting => serde_json::from_value(lenient).map(Typed::Meeting),
+    if lenient.is_none() && has_nulls_to_drop(json) {
+        lenient = Some(json.clone());
+    }
+    let typed = match lenient {
+        Some(mut lenient) => {
+            drop_nulls_in_lists(&mut lenient);
+            typed_from(kind, &lenient)
+        }
+        None => typed_from(kind, json),
     };
-    (Some(kind), typed.ok(), issues)
+    (Some(kind), typed, issues)
+}
+
+fn typed_from(kind: Kind, json: &Value) -> Option<Typed> {
+    use serde::Deserialize;
+    let typed = match kind {
+        Kind::Requirements => model::RequirementSheet::deserialize(json).map(Typed::Requirements),
+        Kind::Contract => model::Contract::deserialize(json).map(Typed::Contract),
+        Kind::Dataset => model::Dataset::deserialize(json).map(Typed::Dataset),
+        Kind::Meeting => model::Meeting::deserialize(json).map(Typed::Meeting),
+    };
+    typed.ok()
 }
 
 /// Checks a comment file's front matter.
 pub fn validate_comment(rel_path: &str, tree: &Node, json: &Value) -> Vec<Issue> {
     let mut issues = Vec::new();
-    let mut lenient = json.clone();
+    let mut lenient = None;
     if let Some(validator) = &validators().comment {
         schema_issues(rel_path, tree, json, validator, "every comment needs it", &mut lenient, &mut issues);
     }
@@ -269,16 +297,21 @@ pub fn validate_comment(rel_path: &str, tree: &Node, json: &Value) -> Vec<Issue>
 }
 
 /// Runs one schema over the front matter: an issue per violation (with its line), and the
-/// violating values pruned from `lenient` so the typed view can still be built.
+/// violating values pruned from `lenient` (a copy of `json` made at the first violation) so the
+/// typed view can still be built.
 fn schema_issues(
     rel_path: &str,
     tree: &Node,
     json: &Value,
     validator: &jsonschema::Validator,
     why_required: &str,
-    lenient: &mut Value,
+    lenient: &mut Option<Value>,
     issues: &mut Vec<Issue>,
 ) {
+    // Most documents are valid: the cheap yes/no check spares collecting errors for them.
+    if validator.is_valid(json) {
+        return;
+    }
     let mut seen = std::collections::BTreeSet::new();
     for finding in validator.iter_errors(json).flat_map(|error| findings(error.to_owned())) {
         let pointer = finding.pointer;
@@ -300,7 +333,7 @@ fn schema_issues(
         };
         issues.push(Issue::error(rel_path, code, Some(node.line), message).with_field(field));
         if !pointer.is_empty() {
-            prune(lenient, &pointer);
+            prune(lenient.get_or_insert_with(|| json.clone()), &pointer);
         }
     }
 }

@@ -52,28 +52,51 @@ pub struct YamlError {
 
 /// Converts the parser's character indices to byte offsets in the file.
 struct Positions {
-    /// Byte offset of each char of the front matter, plus one past the end.
-    char_to_byte: Option<Vec<usize>>,
+    /// For each multi-byte char of the front matter, in order: its char index and the extra bytes
+    /// (UTF-8 length beyond one) of all multi-byte chars up to and including it. Empty for ASCII.
+    multibyte: Vec<(usize, usize)>,
+    /// Number of chars of the front matter; None when it is ASCII (char index = byte offset).
+    chars: Option<usize>,
+    text_len: usize,
     base_offset: usize,
     base_line: usize,
 }
 
 impl Positions {
     fn new(text: &str, base_offset: usize, base_line: usize) -> Positions {
-        let char_to_byte = if text.is_ascii() {
+        let mut multibyte = Vec::new();
+        let chars = if text.is_ascii() {
             None
         } else {
-            let mut map: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
-            map.push(text.len());
-            Some(map)
+            let mut extra = 0;
+            for (byte, &b) in text.as_bytes().iter().enumerate() {
+                // Leading bytes only; continuation bytes are 0b10xx_xxxx.
+                if b >= 0xC0 {
+                    let width = if b >= 0xF0 {
+                        4
+                    } else if b >= 0xE0 {
+                        3
+                    } else {
+                        2
+                    };
+                    extra += width - 1;
+                    multibyte.push((byte + width - 1 - extra, extra));
+                }
+            }
+            Some(text.len() - extra)
         };
-        Positions { char_to_byte, base_offset, base_line }
+        Positions { multibyte, chars, text_len: text.len(), base_offset, base_line }
     }
 
     fn byte(&self, char_index: usize) -> usize {
-        let local = match &self.char_to_byte {
+        let local = match self.chars {
             None => char_index,
-            Some(map) => map.get(char_index).copied().unwrap_or_else(|| map.last().copied().unwrap_or(0)),
+            // Past the end is the end, as a char-to-byte table would clamp it.
+            Some(chars) if char_index >= chars => self.text_len,
+            Some(_) => {
+                let before = self.multibyte.partition_point(|(index, _)| *index < char_index);
+                char_index + if before == 0 { 0 } else { self.multibyte[before - 1].1 }
+            }
         };
         local + self.base_offset
     }
@@ -349,6 +372,19 @@ mod tests {
         let id = root.get("id").expect("id");
         assert_eq!(&file[id.start..id.end], "x");
         assert_eq!(id.line, 2);
+    }
+
+    #[test]
+    fn char_indices_map_to_byte_offsets() {
+        for text in ["", "abc", "é", "aé—b😀c\n", "😀😀x", "x: \"日本語\"\ny: ü\n"] {
+            let positions = Positions::new(text, 7, 1);
+            let mut table: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
+            table.push(text.len());
+            for char_index in 0..table.len() + 3 {
+                let expected = if text.is_ascii() { char_index } else { table.get(char_index).copied().unwrap_or(text.len()) };
+                assert_eq!(positions.byte(char_index), expected + 7, "{text:?} at {char_index}");
+            }
+        }
     }
 
     #[test]
