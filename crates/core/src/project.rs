@@ -160,38 +160,17 @@ impl Project {
     }
 
     fn document_paths_with_copies(&self) -> Vec<String> {
-        self.markdown_files(|rel| !rel.starts_with("discussions/"))
+        self.markdown_files(Part::Documents)
     }
 
     /// Comment files under `discussions/<doc-id>/`.
     pub fn comment_paths(&self) -> Vec<String> {
-        self.markdown_files(|rel| rel.starts_with("discussions/"))
+        self.markdown_files(Part::Comments)
     }
 
-    fn markdown_files(&self, keep: impl Fn(&str) -> bool) -> Vec<String> {
-        let mut found = Vec::new();
-        let walker = walkdir::WalkDir::new(&self.root).follow_links(false).into_iter().filter_entry(|entry| {
-            entry.depth() == 0
-                || !entry.file_name().to_string_lossy().starts_with('.') && entry.file_name() != "node_modules"
-        });
-        for entry in walker.flatten() {
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let name = entry.file_name().to_string_lossy();
-            if !name.ends_with(".md") || name.eq_ignore_ascii_case("readme.md") {
-                continue;
-            }
-            let Ok(relative) = entry.path().strip_prefix(&self.root) else {
-                continue;
-            };
-            let rel = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if keep(&rel) {
-                found.push(rel);
-            }
-        }
-        found.sort();
-        found
+    fn markdown_files(&self, part: Part) -> Vec<String> {
+        let (found, _) = walk_markdown(&self.root, part, &|_| Some(()));
+        found.into_iter().map(|(rel, ())| rel).collect()
     }
 
     /// Removes temporary files that a save killed mid-way left behind (`.NAME.seam-PID.tmp`,
@@ -347,27 +326,155 @@ pub struct IndexOptions {
 }
 
 impl Project {
-    /// Size and mtime of every Markdown document file (conflict copies included).
+    /// Size and mtime of every Markdown document file (conflict copies included), sorted by path.
     /// A file listed but gone by the time it is looked at means the folder is changing under the
     /// walk (a rename, a sync tool at work): the walk is repeated, so a renamed file is never
     /// missed on both sides.
     pub fn disk_entries(&self) -> Vec<DiskEntry> {
+        // Through the folder's open handle (an fstatat), like `fs::symlink_metadata`: the walk
+        // lists regular files only, so this is what `fs::metadata` of the full path would say.
+        let look = |entry: &fs::DirEntry| {
+            let metadata = entry.metadata().ok()?;
+            Some((metadata.len(), mtime_ns(&metadata)))
+        };
         let mut attempt = 0;
         loop {
-            let listed = self.document_paths_with_copies();
-            let total = listed.len();
-            let entries: Vec<DiskEntry> = listed
-                .into_par_iter()
-                .filter_map(|rel_path| {
-                    let metadata = fs::metadata(self.root.join(&rel_path)).ok()?;
-                    Some(DiskEntry { size: metadata.len(), mtime_ns: mtime_ns(&metadata), rel_path })
-                })
-                .collect();
+            let (found, vanished) = walk_markdown(&self.root, Part::Documents, &look);
             attempt += 1;
-            if entries.len() == total || attempt == 3 {
-                return entries;
+            if vanished == 0 || attempt == 3 {
+                return found
+                    .into_iter()
+                    .map(|(rel_path, (size, mtime_ns))| DiskEntry { rel_path, size, mtime_ns })
+                    .collect();
             }
         }
+    }
+}
+
+/// The Markdown files a walk lists: documents, or the comments under `discussions/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    /// Everything outside the top-level `discussions/` folder (conflict copies included).
+    Documents,
+    /// Everything inside it.
+    Comments,
+}
+
+/// Walks the project folder for `*.md` files — skipping hidden files and folders,
+/// `node_modules` and README files — on every core, one task per folder. Returns each file's
+/// project-relative path (`/` separators) with what `look` makes of its directory entry, sorted
+/// by path, and how many files `look` gave up on (gone before they were looked at).
+///
+/// Each folder is read once and its files are looked at through the folder's handle
+/// (`DirEntry::metadata` is an fstatat relative to the open directory) instead of by their full
+/// paths, which the kernel would resolve one component at a time for every file. Paths are
+/// built by appending names to the folder's path, with no `Path` parsing.
+fn walk_markdown<T: Send + Sync>(
+    root: &Path,
+    part: Part,
+    look: &(dyn Fn(&fs::DirEntry) -> Option<T> + Sync),
+) -> (Vec<(String, T)>, usize) {
+    let walk = Walk { part, look, vanished: std::sync::atomic::AtomicUsize::new(0) };
+    let found = walk.folder(root, "", 0);
+    (found, walk.vanished.into_inner())
+}
+
+/// Folders this deep and deeper are walked on one thread with a stack of their own, so a
+/// pathologically deep tree cannot overflow a thread's stack by recursion.
+const PARALLEL_WALK_DEPTH: usize = 16;
+
+/// One [`walk_markdown`] run.
+struct Walk<'a, T> {
+    part: Part,
+    look: &'a (dyn Fn(&fs::DirEntry) -> Option<T> + Sync),
+    vanished: std::sync::atomic::AtomicUsize,
+}
+
+/// A folder's entry that the walk keeps, keyed by its relative path in a [`Walk`]: a file, with
+/// what `look` made of it, or a subfolder, whose relative path ends in `/`.
+enum Walked<T> {
+    File(T),
+    Folder(PathBuf),
+}
+
+impl<T: Send + Sync> Walk<'_, T> {
+    /// The files under `folder` (relative path `rel`, empty or ending in `/`, at `depth`) in path
+    /// order, its subfolders walked in parallel.
+    ///
+    /// Each folder's entries are sorted with `/` ending the names of subfolders; listing them in
+    /// that order, each subfolder replaced by its own files, gives the same order as sorting the
+    /// full paths: every path under a subfolder `s` starts with `s/`, and names never hold `/`.
+    fn folder(&self, folder: &Path, rel: &str, depth: usize) -> Vec<(String, T)> {
+        let entries = self.entries(folder, rel);
+        if depth >= PARALLEL_WALK_DEPTH {
+            return self.sequentially(entries);
+        }
+        let walked: Vec<Vec<(String, T)>> = entries
+            .par_iter()
+            .filter_map(|(rel, entry)| match entry {
+                Walked::Folder(path) => Some(self.folder(path, rel, depth + 1)),
+                Walked::File(_) => None,
+            })
+            .collect();
+        let mut walked = walked.into_iter();
+        let mut found = Vec::with_capacity(entries.len());
+        for (rel, entry) in entries {
+            match entry {
+                Walked::File(value) => found.push((rel, value)),
+                Walked::Folder(_) => found.extend(walked.next().into_iter().flatten()),
+            }
+        }
+        found
+    }
+
+    /// The files of `entries` and of the folders among them, in path order, on this thread.
+    fn sequentially(&self, entries: Vec<(String, Walked<T>)>) -> Vec<(String, T)> {
+        let mut found = Vec::new();
+        // Popped in path order: each folder's entries are pushed in reverse.
+        let mut pending: Vec<(String, Walked<T>)> = entries.into_iter().rev().collect();
+        while let Some((rel, entry)) = pending.pop() {
+            match entry {
+                Walked::File(value) => found.push((rel, value)),
+                Walked::Folder(path) => pending.extend(self.entries(&path, &rel).into_iter().rev()),
+            }
+        }
+        found
+    }
+
+    /// The entries of `folder` that the walk keeps, sorted by relative path. An unreadable
+    /// folder or entry is skipped.
+    fn entries(&self, folder: &Path, rel: &str) -> Vec<(String, Walked<T>)> {
+        let at_root = rel.is_empty();
+        let Ok(read) = fs::read_dir(folder) else { return Vec::new() };
+        let mut entries = Vec::new();
+        for entry in read.flatten() {
+            let Ok(file_type) = entry.file_type() else { continue };
+            let os_name = entry.file_name();
+            let name = os_name.to_string_lossy();
+            if name.starts_with('.') || name == "node_modules" {
+                continue;
+            }
+            // Symbolic links are neither followed nor listed.
+            if file_type.is_dir() {
+                // Comments are the top-level `discussions/` folder; documents everything else.
+                if at_root && (name == "discussions") != (self.part == Part::Comments) {
+                    continue;
+                }
+                entries.push((format!("{rel}{name}/"), Walked::Folder(entry.path())));
+            } else if file_type.is_file() && !(at_root && self.part == Part::Comments) {
+                if !name.ends_with(".md") || name.eq_ignore_ascii_case("readme.md") {
+                    continue;
+                }
+                match (self.look)(&entry) {
+                    Some(value) => entries.push((format!("{rel}{name}"), Walked::File(value))),
+                    None => {
+                        self.vanished.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            }
+        }
+        entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+        entries
     }
 }
 
@@ -398,9 +505,14 @@ pub fn index_with_progress(
     progress: &(dyn Fn(IndexProgress) + Sync),
 ) -> Result<IndexReport, ProjectError> {
     let started = Instant::now();
-    let known = store.file_states()?;
     let root_missing = !project.root.is_dir();
-    let disk = if root_missing { Vec::new() } else { project.disk_entries() };
+    // The walk (on every core) and reading what the store knows are independent: both at once.
+    let (known, disk) = std::thread::scope(|scope| {
+        let walk = scope.spawn(|| if root_missing { Vec::new() } else { project.disk_entries() });
+        let known = store.file_states();
+        (known, walk.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    let known = known?;
     let plan = sync::plan(
         &known,
         &disk,
@@ -493,9 +605,7 @@ fn is_plain_document_path(rel_path: &str) -> bool {
         && !name.eq_ignore_ascii_case("readme.md")
         && !rel_path.starts_with("discussions/")
         && rel_path.split('/').all(|part| !part.is_empty() && !part.starts_with('.') && part != "node_modules");
-    let maybe_copy =
-        name.contains('(') || name.contains(".sync-conflict-") || name.bytes().any(|b| b.is_ascii_uppercase());
-    listed && !maybe_copy
+    listed && !sync::may_be_conflict_copy(name)
 }
 
 /// Reads, parses and writes what `plan` says, and reports what changed against `known`
@@ -503,7 +613,7 @@ fn is_plain_document_path(rel_path: &str) -> bool {
 fn apply_plan(
     project: &Project,
     store: &mut Store,
-    known: &std::collections::HashMap<String, crate::store::FileState>,
+    known: &crate::store::FileStates,
     disk: &[DiskEntry],
     plan: &sync::Plan,
     first_index: bool,
@@ -513,6 +623,14 @@ fn apply_plan(
     let total = plan.read.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     progress(IndexProgress { done: 0, total });
+    // Nothing to read or remove (a reopen with nothing changed): no store transaction either.
+    if plan.read.is_empty() && plan.remove.is_empty() {
+        return Ok(IndexReport {
+            held_deletions: plan.held_deletions,
+            millis: started.elapsed().as_millis(),
+            ..IndexReport::default()
+        });
+    }
     let sizes: std::collections::HashMap<&str, &DiskEntry> =
         disk.iter().map(|entry| (entry.rel_path.as_str(), entry)).collect();
     // A removed file whose id reappears in an added file was renamed too (perhaps edited on the

@@ -3,6 +3,7 @@
 //! turns file-system events into index runs and change reports.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::sync::LazyLock;
@@ -99,25 +100,39 @@ pub struct PlanOptions {
 const MASS_DELETION_MIN_KNOWN: usize = 4;
 
 /// Decides what the index must do. Pure: same inputs, same plan.
-pub fn plan(known: &HashMap<String, FileState>, disk: &[DiskEntry], options: PlanOptions) -> Plan {
-    let disk_paths: HashSet<&str> = disk.iter().map(|entry| entry.rel_path.as_str()).collect();
+pub fn plan<S: BuildHasher>(known: &HashMap<String, FileState, S>, disk: &[DiskEntry], options: PlanOptions) -> Plan {
+    // The paths on disk, which the conflict-copy patterns look originals up in; only needed when
+    // some name could be a copy at all.
+    let may_have_copies = disk.iter().any(|entry| may_be_conflict_copy(file_name(&entry.rel_path)));
+    let disk_paths: HashSet<&str> =
+        if may_have_copies { disk.iter().map(|entry| entry.rel_path.as_str()).collect() } else { HashSet::new() };
     let mut result = Plan::default();
-    let mut documents: HashSet<&str> = HashSet::new();
+    let mut documents: Vec<&str> = Vec::with_capacity(disk.len());
+    // Documents on disk that the store knows: when that is all it knows (and no path was counted
+    // twice, which paths in strictly increasing order rule out), nothing vanished.
+    let mut known_on_disk = 0;
+    let distinct = disk.windows(2).all(|pair| pair[0].rel_path < pair[1].rel_path);
     for entry in disk {
-        match conflict_copy_original(&entry.rel_path, &disk_paths) {
+        let original = if may_have_copies { conflict_copy_original(&entry.rel_path, &disk_paths) } else { None };
+        match original {
             Some(original) => result.conflict_copies.push((entry.rel_path.clone(), original)),
             None => {
-                documents.insert(entry.rel_path.as_str());
-                let unchanged = known
-                    .get(&entry.rel_path)
-                    .is_some_and(|state| state.size == entry.size && state.mtime_ns == entry.mtime_ns);
+                documents.push(entry.rel_path.as_str());
+                let state = known.get(&entry.rel_path);
+                known_on_disk += usize::from(state.is_some());
+                let unchanged = state.is_some_and(|state| state.size == entry.size && state.mtime_ns == entry.mtime_ns);
                 if !unchanged {
                     result.read.push(entry.rel_path.clone());
                 }
             }
         }
     }
-    let mut vanished: Vec<String> = known.keys().filter(|path| !documents.contains(path.as_str())).cloned().collect();
+    let mut vanished: Vec<String> = if distinct && known_on_disk == known.len() {
+        Vec::new()
+    } else {
+        let documents: HashSet<&str> = documents.into_iter().collect();
+        known.keys().filter(|path| !documents.contains(path.as_str())).cloned().collect()
+    };
     vanished.sort();
     let before = known.len() + options.recently_removed;
     let gone = vanished.len() + options.recently_removed;
@@ -130,6 +145,11 @@ pub fn plan(known: &HashMap<String, FileState>, disk: &[DiskEntry], options: Pla
     result.read.sort();
     result.conflict_copies.sort();
     result
+}
+
+/// The last component of a project-relative path.
+fn file_name(rel_path: &str) -> &str {
+    rel_path.rsplit_once('/').map_or(rel_path, |(_, name)| name)
 }
 
 static DROPBOX_OR_NEXTCLOUD: LazyLock<Option<Regex>> =
@@ -146,6 +166,9 @@ static DEVICE_SUFFIX: LazyLock<Option<Regex>> =
 /// recognised by name alone; Google Drive (`name (1).md`) and OneDrive (`name-LAPTOP7.md`) only
 /// when the original exists beside the copy, since their patterns are also ordinary names.
 pub fn conflict_copy_original(rel_path: &str, existing: &HashSet<&str>) -> Option<String> {
+    if !may_be_conflict_copy(file_name(rel_path)) {
+        return None;
+    }
     let (folder, name) = match rel_path.rsplit_once('/') {
         Some((folder, name)) => (format!("{folder}/"), name),
         None => (String::new(), rel_path),
@@ -171,6 +194,13 @@ pub fn conflict_copy_original(rel_path: &str, existing: &HashSet<&str>) -> Optio
         }
     }
     None
+}
+
+/// Whether a file name could be a conflict copy at all, without a regular expression: every
+/// pattern above needs a `(`, `.sync-conflict-`, or an uppercase device name. Most names have
+/// none of them, and this is asked of every file on every index run.
+pub fn may_be_conflict_copy(name: &str) -> bool {
+    name.bytes().any(|b| b == b'(' || b.is_ascii_uppercase()) || name.contains(".sync-conflict-")
 }
 
 /// How the watcher learns about changes.

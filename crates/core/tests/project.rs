@@ -253,3 +253,99 @@ fn undoing_an_edit_writes_the_earlier_bytes_back_not_a_reformatted_value() {
     let other = project::save(&project, Some(&mut store), &set(&undone.hash, "0.7")).expect("save").document;
     assert!(other.text.contains("threshold: 0.7\n") && other.text.contains("0.90   # agreed with ops"));
 }
+
+#[test]
+fn the_walk_lists_documents_comments_and_conflict_copies_in_path_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("project");
+    let files = [
+        "seam.toml",
+        "notes.md",
+        "notes (1).md",
+        "notes (Alice's conflicted copy 2026-11-20).md",
+        "plan.sync-conflict-20261120-101500-ABCDEFG.md",
+        "Report.md",
+        "Report-LAPTOP7.md",
+        "lonely (1).md",
+        "README.md",
+        "discussions.md",
+        "a/x.md",
+        "a/readme.MD",
+        "a/notes.txt",
+        "a/.hidden.md",
+        "a-b/x.md",
+        "a/deeper/y.md",
+        "a/node_modules/pkg/z.md",
+        "node_modules/pkg/z.md",
+        ".git/x.md",
+        ".obsidian/y.md",
+        "discussions/REQ-1/comment.md",
+        "discussions/.drafts/draft.md",
+        "sub/discussions/e.md",
+    ];
+    for rel in files {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        fs::write(&path, if rel == "seam.toml" { "" } else { "# x\n" }).expect("write");
+    }
+    // Symbolic links are neither followed nor listed.
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(root.join("notes.md"), root.join("link.md")).expect("symlink");
+        std::os::unix::fs::symlink(root.join("a"), root.join("linked-folder")).expect("symlink");
+    }
+    let project = Project::open(&root).expect("open");
+
+    let with_copies = [
+        "Report-LAPTOP7.md",
+        "Report.md",
+        "a-b/x.md",
+        "a/deeper/y.md",
+        "a/x.md",
+        "discussions.md",
+        "lonely (1).md",
+        "notes (1).md",
+        "notes (Alice's conflicted copy 2026-11-20).md",
+        "notes.md",
+        "plan.sync-conflict-20261120-101500-ABCDEFG.md",
+        "sub/discussions/e.md",
+    ];
+    let entries = project.disk_entries();
+    assert_eq!(entries.iter().map(|entry| entry.rel_path.as_str()).collect::<Vec<_>>(), with_copies);
+    for entry in &entries {
+        let metadata = fs::metadata(root.join(&entry.rel_path)).expect("metadata");
+        assert_eq!(entry.size, metadata.len(), "{}", entry.rel_path);
+        assert!(entry.mtime_ns > 0, "{}", entry.rel_path);
+    }
+
+    let documents = [
+        "Report.md",
+        "a-b/x.md",
+        "a/deeper/y.md",
+        "a/x.md",
+        "discussions.md",
+        "lonely (1).md",
+        "notes.md",
+        "sub/discussions/e.md",
+    ];
+    assert_eq!(project.document_paths(), documents);
+    let copies = [
+        ("Report-LAPTOP7.md", "Report.md"),
+        ("notes (1).md", "notes.md"),
+        ("notes (Alice's conflicted copy 2026-11-20).md", "notes.md"),
+        ("plan.sync-conflict-20261120-101500-ABCDEFG.md", "plan.md"),
+    ];
+    let copies: Vec<(String, String)> =
+        copies.iter().map(|(copy, original)| (copy.to_string(), original.to_string())).collect();
+    assert_eq!(project.conflict_copies(), copies);
+    assert_eq!(project.comment_paths(), ["discussions/REQ-1/comment.md"]);
+
+    let store_dir = tempfile::tempdir().expect("tempdir");
+    let mut store = Store::open_at(&store_dir.path().join("seam.db")).expect("store");
+    let first = project::index(&project, &mut store).expect("index");
+    assert_eq!(first.files, documents.len());
+    assert_eq!(first.conflict_copies, copies);
+    let again = project::index(&project, &mut store).expect("reindex");
+    assert_eq!((again.parsed, again.removed, again.files), (0, 0, documents.len()));
+    assert!(again.changes.is_empty());
+}

@@ -1,7 +1,6 @@
 //! Opening the SQLite database and reading/writing documents and revisions.
 //! `apply` is the indexer's hot path: one immediate transaction, cached statements.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -10,7 +9,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use super::history::{insert_revision, ORIGIN_SEEN};
 use super::migrations::MIGRATIONS;
-use super::{DocumentRow, FileState, IndexedDocument, ListFilter, StoreError};
+use super::{DocumentRow, FileState, FileStates, IndexedDocument, ListFilter, StoreError};
 
 /// The local store of one project. Owns one SQLite connection; open one `Store` per thread that
 /// needs it (WAL mode lets readers proceed while the indexer writes).
@@ -159,7 +158,7 @@ impl Store {
     }
 
     /// All indexed files: rel_path -> FileState, for incremental re-indexing by size/mtime/hash.
-    pub fn file_states(&self) -> Result<HashMap<String, FileState>, StoreError> {
+    pub fn file_states(&self) -> Result<FileStates, StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);
         let mut statement =
             self.conn.prepare_cached("SELECT rel_path, size, mtime_ns, hash FROM documents").map_err(&sqlite_error)?;
@@ -171,18 +170,25 @@ impl Store {
                 ))
             })
             .map_err(&sqlite_error)?;
-        rows.collect::<Result<HashMap<_, _>, _>>().map_err(&sqlite_error)
+        // Sized up front (counting is cheap next to reading the rows): growing the map would
+        // rehash every path several times.
+        let mut states = FileStates::with_capacity_and_hasher(self.document_count()?, Default::default());
+        for row in rows {
+            let (rel_path, state) = row.map_err(&sqlite_error)?;
+            states.insert(rel_path, state);
+        }
+        Ok(states)
     }
 
     /// What the store knows about the files at `rel_paths` (those it has indexed), without
     /// reading every row: for re-indexing a few files the watcher reported.
-    pub fn file_states_of(&self, rel_paths: &[String]) -> Result<HashMap<String, FileState>, StoreError> {
+    pub fn file_states_of(&self, rel_paths: &[String]) -> Result<FileStates, StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);
         let mut statement = self
             .conn
             .prepare_cached("SELECT size, mtime_ns, hash FROM documents WHERE rel_path = ?1")
             .map_err(&sqlite_error)?;
-        let mut states = HashMap::new();
+        let mut states = FileStates::default();
         for rel_path in rel_paths {
             let state = statement
                 .query_row([rel_path], |row| {

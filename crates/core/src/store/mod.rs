@@ -53,6 +53,11 @@ pub struct IndexedDocument {
     pub error_count: u32,
 }
 
+/// What the store remembers about every indexed file, by rel_path. Hashed with FxHash: the keys
+/// are the project's own paths, and a reopen hashes every one of them (SipHash's protection
+/// against chosen keys costs several times more here).
+pub type FileStates = std::collections::HashMap<String, FileState, rustc_hash::FxBuildHasher>;
+
 /// What the store remembers about a file, to decide whether it must be re-read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileState {
