@@ -381,7 +381,8 @@ mod tests {
             let mut table: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
             table.push(text.len());
             for char_index in 0..table.len() + 3 {
-                let expected = if text.is_ascii() { char_index } else { table.get(char_index).copied().unwrap_or(text.len()) };
+                let expected =
+                    if text.is_ascii() { char_index } else { table.get(char_index).copied().unwrap_or(text.len()) };
                 assert_eq!(positions.byte(char_index), expected + 7, "{text:?} at {char_index}");
             }
         }

@@ -68,7 +68,8 @@ impl Store {
             return rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error);
         };
         if filter.is_empty() {
-            return self.ranked(&fts_query, limit);
+            let probe_query = fts_probe_query(query).unwrap_or_else(|| fts_query.clone());
+            return self.ranked(&fts_query, &probe_query, limit);
         }
         // Filtered, the join comes first so the limit counts only documents that pass.
         let mut statement = self
@@ -100,18 +101,28 @@ impl Store {
     /// the ones an exact ranking puts on top), then fills the rest with the best of the
     /// [`RANK_CANDIDATES`] most recently added documents that match anywhere; each part ranks at
     /// most [`RANK_CANDIDATES`] documents.
-    fn ranked(&self, fts_query: &str, limit: i64) -> Result<Vec<SearchHit>, StoreError> {
-        let Some(floor) = self.candidate_floor(fts_query)? else {
+    ///
+    /// The counting and the windows use [`fts_probe_query`], a query matching a superset that
+    /// FTS5 answers without expanding a long prefix: a window then holds at most
+    /// [`RANK_CANDIDATES`] matches of the real query, and only the ranking expands the prefix.
+    fn ranked(&self, fts_query: &str, probe_query: &str, limit: i64) -> Result<Vec<SearchHit>, StoreError> {
+        let Some(floor) = self.candidate_floor(probe_query)? else {
             return self.ranked_above(fts_query, i64::MIN, limit);
         };
         let in_titles = format!("({fts_query}) AND {{title id tags}} : ({fts_query})");
-        let title_floor = self.candidate_floor(&in_titles)?.unwrap_or(i64::MIN);
+        let probe_in_titles = format!("{{title id tags}} : ({probe_query})");
+        let title_floor = self.candidate_floor(&probe_in_titles)?.unwrap_or(i64::MIN);
         let mut hits = self.ranked_above(&in_titles, title_floor, limit)?;
         let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
         if hits.len() < wanted {
             let seen: std::collections::HashSet<String> = hits.iter().map(|hit| hit.rel_path.clone()).collect();
             let more = self.ranked_above(fts_query, floor, limit)?;
             hits.extend(more.into_iter().filter(|hit| !seen.contains(&hit.rel_path)).take(wanted - hits.len()));
+        }
+        if hits.len() < wanted {
+            // The windows held fewer matches than asked for: the probe's superset was broad but
+            // the query itself is not (a rare word behind a common prefix). Rank it whole.
+            return self.ranked_above(fts_query, i64::MIN, limit);
         }
         Ok(hits)
     }
@@ -164,6 +175,9 @@ impl Store {
 /// Matches ranked exactly by one query part, at most (see `Store::ranked`).
 pub const RANK_CANDIDATES: i64 = 1000;
 
+/// The prefix lengths the full-text table has an index for, the longest (schema v6).
+const INDEXED_PREFIX_CHARS: usize = 3;
+
 /// The last word matches as a prefix once its last part has this many characters (the table
 /// has prefix indexes for 2 and 3); a single character matches as a whole word, so typing the
 /// first letter does not expand to every term starting with it.
@@ -195,6 +209,19 @@ fn search_hit(row: &rusqlite::Row<'_>) -> rusqlite::Result<SearchHit> {
 /// are just text), terms are ANDed, and the last gets `*` for prefix matching while typing.
 /// Terms with no letter or digit are dropped: the tokenizer would turn them into an empty phrase.
 pub(crate) fn fts_query(user_query: &str) -> Option<String> {
+    fts_query_with(user_query, usize::MAX)
+}
+
+/// [`fts_query`] with the last word's last part cut to the prefix index's length when it is a
+/// longer prefix: it matches every document the full query matches, and some more. FTS5 reads the
+/// whole posting list of every term a prefix without an index expands to (tens of milliseconds
+/// for a common word at 100k documents), so counting and windowing use this query, which walks
+/// a single prefix-index entry lazily instead.
+pub(crate) fn fts_probe_query(user_query: &str) -> Option<String> {
+    fts_query_with(user_query, INDEXED_PREFIX_CHARS)
+}
+
+fn fts_query_with(user_query: &str, prefix_chars: usize) -> Option<String> {
     let terms: Vec<&str> =
         user_query.split_whitespace().filter(|term| term.chars().any(char::is_alphanumeric)).collect();
     let last_index = terms.len().checked_sub(1)?;
@@ -203,14 +230,33 @@ pub(crate) fn fts_query(user_query: &str) -> Option<String> {
         .iter()
         .enumerate()
         .map(|(index, term)| {
-            let mut quoted = format!("\"{}\"", term.replace('"', "\"\""));
-            if index == last_index && still_typing_last_term && last_part_chars(term) >= MIN_PREFIX_CHARS {
-                quoted.push('*');
+            let last_part = last_part_chars(term);
+            if index == last_index && still_typing_last_term && last_part >= MIN_PREFIX_CHARS {
+                let cut = last_part.saturating_sub(prefix_chars);
+                format!("\"{}\"*", without_last_chars(term, cut).replace('"', "\"\""))
+            } else {
+                format!("\"{}\"", term.replace('"', "\"\""))
             }
-            quoted
         })
         .collect();
     Some(quoted.join(" "))
+}
+
+/// `term` without its last `count` letters and digits (and the punctuation after them).
+fn without_last_chars(term: &str, count: usize) -> &str {
+    if count == 0 {
+        return term;
+    }
+    let mut seen = 0;
+    for (at, c) in term.char_indices().rev() {
+        if c.is_alphanumeric() {
+            seen += 1;
+            if seen == count {
+                return &term[..at];
+            }
+        }
+    }
+    term
 }
 
 /// Characters in the last run of letters and digits of `term` (what the tokenizer makes its
@@ -233,6 +279,18 @@ mod tests {
         assert_eq!(fts_query("req-0").as_deref(), Some("\"req-0\""));
         assert_eq!(fts_query("req-00").as_deref(), Some("\"req-00\"*"));
         assert_eq!(fts_query("fraud-").as_deref(), Some("\"fraud-\"*"));
+    }
+
+    #[test]
+    fn the_probe_query_cuts_a_long_last_prefix_to_the_indexed_length() {
+        assert_eq!(fts_probe_query("account ticke").as_deref(), Some("\"account\" \"tic\"*"));
+        assert_eq!(fts_probe_query("fraud-scoring").as_deref(), Some("\"fraud-sco\"*"));
+        assert_eq!(fts_probe_query("req-0042").as_deref(), Some("\"req-004\"*"));
+        // Short prefixes, finished words and whole-word terms are left as they are.
+        assert_eq!(fts_probe_query("tic").as_deref(), Some("\"tic\"*"));
+        assert_eq!(fts_probe_query("ticket ").as_deref(), Some("\"ticket\""));
+        assert_eq!(fts_probe_query("fraud r").as_deref(), Some("\"fraud\" \"r\""));
+        assert_eq!(fts_probe_query("résumé").as_deref(), Some("\"rés\"*"));
     }
 
     #[test]

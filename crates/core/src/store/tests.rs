@@ -143,6 +143,7 @@ fn broad_queries_rank_title_matches_first_then_the_newest_matches() {
             document(&format!("notes/n{i:04}.md"), &format!("n{i:04}"), &title, "Shared wording about scoring.")
         })
         .collect();
+    test.store.apply(&[document("notes/rare.md", "rare", "Rare", "The scoreboarding step.")], &[]).expect("apply");
     test.store.apply(&documents, &[]).expect("apply");
     // More than RANK_CANDIDATES documents match: the one with the word in its title comes first
     // although it was added among the first, the rest are from the newest RANK_CANDIDATES.
@@ -159,6 +160,11 @@ fn broad_queries_rank_title_matches_first_then_the_newest_matches() {
     let hits = test.store.search("overview", 10).expect("search");
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].rel_path, "notes/n0003.md");
+    // A rare word behind a common prefix (`sco…` matches every document), in the oldest
+    // document, is found: the windows miss it, the whole ranking does not.
+    let hits = test.store.search("scoreboar", 10).expect("search");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].rel_path, "notes/rare.md");
 }
 
 #[test]
