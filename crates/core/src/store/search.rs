@@ -111,8 +111,14 @@ impl Store {
         };
         let in_titles = format!("({fts_query}) AND {{title id tags}} : ({fts_query})");
         let probe_in_titles = format!("{{title id tags}} : ({probe_query})");
-        let title_floor = self.candidate_floor(&probe_in_titles)?.unwrap_or(i64::MIN);
-        let mut hits = self.ranked_above(&in_titles, title_floor, limit)?;
+        // Each ranking costs a pass over the posting lists of its terms (bm25 counts the
+        // documents containing each), so the title part runs only when some title can match.
+        let mut hits = if self.matches_any(&probe_in_titles)? {
+            let title_floor = self.candidate_floor(&probe_in_titles)?.unwrap_or(i64::MIN);
+            self.ranked_above(&in_titles, title_floor, limit)?
+        } else {
+            Vec::new()
+        };
         let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
         if hits.len() < wanted {
             let seen: std::collections::HashSet<String> = hits.iter().map(|hit| hit.rel_path.clone()).collect();
@@ -125,6 +131,16 @@ impl Store {
             return self.ranked_above(fts_query, i64::MIN, limit);
         }
         Ok(hits)
+    }
+
+    /// Whether `fts_query` matches any document (stops at the first).
+    fn matches_any(&self, fts_query: &str) -> Result<bool, StoreError> {
+        let sqlite_error = sqlite_error_for(&self.path);
+        self.conn
+            .prepare_cached("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ?1 LIMIT 1")
+            .map_err(&sqlite_error)?
+            .exists([fts_query])
+            .map_err(&sqlite_error)
     }
 
     /// None when `fts_query` matches at most [`RANK_CANDIDATES`] documents; otherwise the rowid
