@@ -464,27 +464,44 @@ fn the_background_checkpointer_moves_the_log_into_the_database_off_the_writers_p
 }
 
 #[test]
-fn version_five_search_index_is_rebuilt_with_its_text() {
+fn version_five_search_index_is_refilled_by_the_next_index_run() {
     let folder = tempfile::tempdir().expect("tempdir");
+    let root = folder.path().join("project");
+    crate::example::init_project(&root, false).expect("an empty project");
+    let text = "---\nid: a\nkind: requirements\ntitle: Recall floor\n---\nThe holdout set decides.\n";
+    std::fs::write(root.join("a.md"), text).expect("write");
     let path = folder.path().join("seam.db");
     let mut conn = rusqlite::Connection::open(&path).expect("open");
     MIGRATIONS.to_version(&mut conn, 5).expect("schema version 5");
-    conn.execute_batch(
+    // What version 5 held for that file (its size and mtime unchanged since).
+    let project = crate::project::Project::open(&root).expect("project");
+    let entry = project.disk_entries().into_iter().find(|entry| entry.rel_path == "a.md").expect("a.md");
+    conn.execute(
         "INSERT INTO documents (doc_rowid, rel_path, id, kind, title, hash, size, mtime_ns, indexed_at_ms)
-             VALUES (7, 'a.md', 'a', 'requirements', 'Recall floor', 'sha256:aa', 9, 1, 1);
-         INSERT INTO documents_fts (rowid, title, id, tags, field_text, body)
-             VALUES (7, 'Recall floor', 'a', '', '', 'The holdout set decides.');",
+         VALUES (7, 'a.md', 'a', 'requirements', 'Recall floor', ?1, ?2, ?3, 1)",
+        rusqlite::params![crate::document::content_hash(text.as_bytes()), entry.size as i64, entry.mtime_ns],
     )
-    .expect("a version-5 document");
+    .expect("a version-5 row");
+    conn.execute(
+        "INSERT INTO documents_fts (rowid, title, id, tags, field_text, body)
+         VALUES (7, 'Recall floor', 'a', '', '', 'The holdout set decides.')",
+        [],
+    )
+    .expect("its version-5 full-text row");
     drop(conn);
 
-    let store = Store::open_at(&path).expect("migrate to the latest version");
+    let mut store = Store::open_at(&path).expect("migrate to the latest version");
+    // The new table starts empty and the migration marks every document to be read again…
+    assert!(store.search("holdout", 10).expect("search").is_empty());
+    let report = crate::project::index(&project, &mut store).expect("index");
+    assert_eq!(report.parsed, 1, "the next index run reads the file again");
+    assert!(report.changes.is_empty(), "the same content is not a change: {:?}", report.changes);
+    // …which fills it, with the prefix indexes and the column weights.
     let hits = store.search("holdout", 10).expect("search");
     assert_eq!(hits.len(), 1);
-    assert_eq!(hits[0].rel_path, "a.md");
     assert!(hits[0].snippet.contains("holdout"));
-    // The rebuilt table has the prefix indexes and keeps the weights: typing finds it.
     assert_eq!(store.search("rec", 10).expect("search")[0].rel_path, "a.md");
+    assert_eq!(store.revisions("a.md").expect("revisions").len(), 1, "no new revision for the same content");
 }
 
 /// (levels, segments) of the full-text index, from FTS5's structure record (row 10 of the
