@@ -179,13 +179,26 @@ async fn links_complete_click_through_and_show_as_backlinks() {
     app.check("go to the end", editor.send_keys(Key::Control + Key::End).await).await;
     app.check("new paragraph", editor.send_keys(Key::Enter + Key::Enter).await).await;
     app.check("start a link", editor.send_keys("[[support-tickets-20").await).await;
-    app.wait_for(".cm-tooltip-autocomplete li[role=option]").await;
-    // Move to the 2023 option: the list is ordered by id.
-    let options = app.find_all(".cm-tooltip-autocomplete li[role=option]").await;
-    let mut labels = Vec::new();
-    for option in &options {
-        labels.push(app.check("read an option", option.text().await).await);
-    }
+    // Move to the 2023 option: the list is ordered by id. The labels are read in one script:
+    // the list may re-render between finding an option and reading it (a stale element).
+    let labels: Vec<String> = app
+        .wait_until("the completion list", WAIT_TIMEOUT, async || {
+            let read = app
+                .driver()
+                .execute(
+                    "return Array.from(document.querySelectorAll('.cm-tooltip-autocomplete li[role=option]'), (li) => li.textContent);",
+                    Vec::new(),
+                )
+                .await
+                .map_err(|error| error.to_string())?;
+            let labels: Vec<String> = serde_json::from_value(read.json().clone()).map_err(|error| error.to_string())?;
+            if labels.is_empty() {
+                Err("no options yet".to_string())
+            } else {
+                Ok(labels)
+            }
+        })
+        .await;
     let index = labels
         .iter()
         .position(|label| label.starts_with(target_id))
