@@ -179,49 +179,44 @@ async fn links_complete_click_through_and_show_as_backlinks() {
     app.check("go to the end", editor.send_keys(Key::Control + Key::End).await).await;
     app.check("new paragraph", editor.send_keys(Key::Enter + Key::Enter).await).await;
     app.check("start a link", editor.send_keys("[[support-tickets-20").await).await;
-    // Move to the 2023 option: the list is ordered by id. The labels are read in one script:
-    // the list may re-render between finding an option and reading it (a stale element).
-    let labels: Vec<String> = app
-        .wait_until("the completion list", WAIT_TIMEOUT, async || {
-            let read = app
-                .driver()
-                .execute(
-                    "return Array.from(document.querySelectorAll('.cm-tooltip-autocomplete li[role=option]'), (li) => li.textContent);",
-                    Vec::new(),
-                )
+    // Move to the 2023 option, one key at a time until it is the selected one. The labels are
+    // read in one script (the list may re-render between finding an option and reading it).
+    // CodeMirror ignores keys that arrive within 75 ms of the list opening or updating (its
+    // `interactionDelay`): a pause before each key, as a person would leave. The list closes
+    // when the editor loses focus — other tests' windows open on the same display — so a closed
+    // list is opened again by retyping the last character.
+    let pause = || tokio::time::sleep(std::time::Duration::from_millis(150));
+    app.wait_until(&format!("{target_id} selected in the completion list"), WAIT_TIMEOUT, async || {
+        let read = app
+            .driver()
+            .execute(
+                "const options = Array.from(document.querySelectorAll('.cm-tooltip-autocomplete li[role=option]'));
+                 return [options.map((li) => li.textContent), options.findIndex((li) => li.getAttribute('aria-selected') === 'true')];",
+                Vec::new(),
+            )
+            .await
+            .map_err(|error| error.to_string())?;
+        let (labels, selected): (Vec<String>, i64) =
+            serde_json::from_value(read.json().clone()).map_err(|error| error.to_string())?;
+        pause().await;
+        if labels.is_empty() {
+            app.driver()
+                .execute("document.querySelector('[data-testid=\"body-editor\"] .cm-content').focus();", Vec::new())
                 .await
                 .map_err(|error| error.to_string())?;
-            let labels: Vec<String> = serde_json::from_value(read.json().clone()).map_err(|error| error.to_string())?;
-            if labels.is_empty() {
-                Err("no options yet".to_string())
-            } else {
-                Ok(labels)
-            }
-        })
-        .await;
-    let index = labels
-        .iter()
-        .position(|label| label.starts_with(target_id))
-        .unwrap_or_else(|| panic!("the completion list should offer {target_id}; it offers {labels:?}"));
-    // CodeMirror ignores keys that arrive within 75 ms of the list opening or updating (its
-    // `interactionDelay`); a person never types that fast, a loaded test machine can. So: a
-    // pause before each key, and Enter only once the wanted option is the selected one.
-    let pause = || tokio::time::sleep(std::time::Duration::from_millis(150));
-    for _ in 0..index {
-        pause().await;
-        app.check("next option", editor.send_keys(Key::Down).await).await;
-    }
-    app.wait_until(&format!("{target_id} selected in the completion list"), WAIT_TIMEOUT, async || {
-        let selected = app.driver().find(By::Css(".cm-tooltip-autocomplete li[aria-selected=true]")).await;
-        let text = match selected {
-            Ok(option) => option.text().await.map_err(|e| e.to_string())?,
-            Err(error) => return Err(error.to_string()),
-        };
-        if text.starts_with(target_id) {
-            Ok(())
-        } else {
-            Err(text)
+            editor.send_keys(Key::Backspace + "0").await.map_err(|error| error.to_string())?;
+            return Err("the completion list closed; typed the last character again".to_string());
         }
+        let Some(index) = labels.iter().position(|label| label.starts_with(target_id)) else {
+            panic!("the completion list should offer {target_id}; it offers {labels:?}");
+        };
+        let selected = usize::try_from(selected).ok();
+        if selected == Some(index) {
+            return Ok(());
+        }
+        let key = if selected.is_some_and(|selected| selected > index) { Key::Up } else { Key::Down };
+        editor.send_keys(key).await.map_err(|error| error.to_string())?;
+        Err(format!("option {selected:?} selected of {labels:?}"))
     })
     .await;
     pause().await;
