@@ -82,7 +82,6 @@ pub struct ProjectInfo {
     pub name: String,
     pub database_path: String,
     pub document_count: u32,
-    pub issues: Vec<IssueDto>,
     pub index_millis: u32,
     /// The folder is watched by polling (network file systems) rather than OS notifications.
     pub polling: bool,

@@ -11,7 +11,7 @@ use seam_core::store::Store;
 use seam_core::sync::WatchMode;
 use tauri::AppHandle;
 
-use crate::dto::{ErrorDto, IssueDto, ProjectInfo, RecentProject};
+use crate::dto::{ErrorDto, ProjectInfo, RecentProject};
 
 pub struct OpenProject {
     pub project: Project,
@@ -27,8 +27,9 @@ impl OpenProject {
         self.store.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Opens the project containing `path`, brings its index up to date (reporting progress) and
-    /// lints it.
+    /// Opens the project containing `path` and brings its index up to date (reporting progress).
+    /// The whole-project check (a second full read) is not waited for: the window asks for it
+    /// with `project_issues` once it shows the project.
     pub fn open(app: &AppHandle, path: &Path) -> Result<(OpenProject, ProjectInfo), ErrorDto> {
         let project = Project::discover(path)?;
         let mut store = Store::open_for_project(&project.root)?;
@@ -39,14 +40,12 @@ impl OpenProject {
         let report = project::index_with_progress(&project, &mut store, IndexOptions::default(), &|progress| {
             emitter.report(progress);
         })?;
-        let lint = seam_core::lint::lint(&project);
         let (watch_mode, watch_note) = seam_core::sync::suggested_watch_mode(&project.root);
         let info = ProjectInfo {
             root: project.root.display().to_string(),
             name: project.name(),
             database_path: store.path().display().to_string(),
             document_count: u32::try_from(report.files).unwrap_or(u32::MAX),
-            issues: lint.issues.iter().map(IssueDto::from).collect(),
             index_millis: u32::try_from(report.millis).unwrap_or(u32::MAX),
             polling: watch_mode == WatchMode::Poll,
             watch_note,

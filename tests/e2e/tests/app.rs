@@ -75,8 +75,10 @@ fn rarest_word(body: &str, documents: &[String]) -> Option<String> {
 async fn open_edit_save_and_search_the_example_project() {
     let app = AppSession::start_on_example("app").await;
 
-    // -- The project loads and the sidebar lists its documents.
+    // -- The project loads and the sidebar lists its documents; the whole-project check runs
+    // after the window shows the project, and then the issues button has its count.
     app.wait_for(r#"body[data-ready="true"]"#).await;
+    app.wait_for(r#"[data-testid="project-issues"][data-count]:not([data-count=""])"#).await;
     let items = app
         .wait_until("at least 8 `[data-testid=\"doc-item\"]`", WAIT_TIMEOUT, async || {
             let items = app

@@ -253,7 +253,6 @@ const project: ProjectInfo = {
   name: "Larkdesk ticket triage",
   databasePath: "/home/ana/.local/share/seam/larkdesk.sqlite",
   documentCount: docs.length,
-  issues: docs.flatMap((d) => d.issues),
   indexMillis: 12,
   polling: false,
   watchNote: null,
