@@ -53,6 +53,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Time the benchmark's search query mix on the project in DIR (indexed into DB first if
+    /// DB does not exist) and list the slowest queries: for working on search alone.
+    Search {
+        dir: PathBuf,
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, default_value_t = 500)]
+        queries: usize,
+        /// Run the store's background maintenance (full-text merges) to the end first, as the
+        /// app does after an index run.
+        #[arg(long)]
+        merged: bool,
+        /// Time each query this many times and keep its fastest: steadier figures for comparing
+        /// two versions on a busy machine (the `run` figures time each query once).
+        #[arg(long, default_value_t = 1)]
+        repeat: usize,
+    },
     /// One index run in this process, printed as JSON (the runner's child for cold indexes).
     #[command(hide = true)]
     IndexOnce {
@@ -122,6 +139,9 @@ fn main() -> Result<()> {
                 print!("{}", report.to_text());
             }
             Ok(())
+        }
+        Command::Search { dir, db, queries, merged, repeat } => {
+            runner::search_profile(&dir, &db, queries, merged, repeat)
         }
         Command::IndexOnce { root, db } => {
             println!("{}", runner::index_once(&root, &db)?);

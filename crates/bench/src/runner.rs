@@ -262,7 +262,7 @@ fn clean_documents(project: &Project, count: usize, rng: &mut Rng) -> Vec<String
 
 /// A realistic query mix drawn from the documents themselves: finished words (frequent ones
 /// come up as often as they occur), words being typed (prefixes), two-word queries, ids.
-fn queries(project: &Project, count: usize, rng: &mut Rng) -> Vec<String> {
+pub fn queries(project: &Project, count: usize, rng: &mut Rng) -> Vec<String> {
     let paths = project.document_paths();
     let mut out = Vec::new();
     let mut attempts = 0;
@@ -292,6 +292,86 @@ fn queries(project: &Project, count: usize, rng: &mut Rng) -> Vec<String> {
         out.push(query);
     }
     out
+}
+
+/// Wall and thread-CPU milliseconds of each query, in the order of the queries.
+pub struct SearchTimes {
+    pub wall: Vec<f64>,
+    pub cpu: Vec<f64>,
+}
+
+impl SearchTimes {
+    /// The `count` slowest of `queries` (as timed), slowest first.
+    pub fn slowest<'a>(&self, queries: &'a [String], count: usize) -> Vec<(f64, &'a str)> {
+        let mut timed: Vec<(f64, &str)> = self.wall.iter().copied().zip(queries.iter().map(String::as_str)).collect();
+        timed.sort_by(|a, b| b.0.total_cmp(&a.0));
+        timed.truncate(count);
+        timed
+    }
+}
+
+/// Times each query of `queries` once (limit 20, as the app asks), after one untimed pass over
+/// all of them so the database pages are cached for every query alike.
+pub fn time_searches(store: &Store, queries: &[String]) -> Result<SearchTimes> {
+    for query in queries {
+        store.search(query, 20)?;
+    }
+    let mut times = SearchTimes { wall: Vec::new(), cpu: Vec::new() };
+    for query in queries {
+        let cpu_before = thread_cpu_ns();
+        let started = Instant::now();
+        let hits = store.search(query, 20)?;
+        let elapsed = millis(started.elapsed());
+        if let (Some(before), Some(after)) = (cpu_before, thread_cpu_ns()) {
+            times.cpu.push(after.saturating_sub(before) as f64 / 1e6);
+        }
+        std::hint::black_box(hits.len());
+        times.wall.push(elapsed);
+    }
+    Ok(times)
+}
+
+/// `seam-bench search`: the query mix of [`run`] (same seed), timed on `db`, with the slowest
+/// queries and their hit counts.
+pub fn search_profile(root: &Path, db: &Path, count: usize, merged: bool, repeat: usize) -> Result<()> {
+    let project = Project::open(root)?;
+    if !db.exists() {
+        println!("indexing {} into {}", root.display(), db.display());
+        index_once(root, db)?;
+    }
+    let mut store = Store::open_at(db)?;
+    if merged {
+        store.maintain_in_background()?;
+        let started = Instant::now();
+        while store.background_merging() {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        println!("full-text merges: {:.1} s", started.elapsed().as_secs_f64());
+    }
+    let query_list = queries(&project, count, &mut Rng::new(0x5EA3));
+    let mut times = time_searches(&store, &query_list)?;
+    for _ in 1..repeat {
+        let again = time_searches(&store, &query_list)?;
+        for (kept, new) in times.wall.iter_mut().zip(again.wall) {
+            *kept = kept.min(new);
+        }
+        for (kept, new) in times.cpu.iter_mut().zip(again.cpu) {
+            *kept = kept.min(new);
+        }
+    }
+    println!(
+        "{} queries: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms (CPU p50 {:.2} ms, p99 {:.2} ms)",
+        query_list.len(),
+        quantile(&times.wall, 0.5),
+        quantile(&times.wall, 0.9),
+        quantile(&times.wall, 0.99),
+        quantile(&times.cpu, 0.5),
+        quantile(&times.cpu, 0.99)
+    );
+    for (millis, query) in times.slowest(&query_list, 20) {
+        println!("{millis:8.2} ms  {query:?}");
+    }
+    Ok(())
 }
 
 /// Runs every measurement on the project at `root`.
@@ -410,30 +490,33 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<Report> {
     });
 
     let mut rng = Rng::new(0x5EA3);
+    let mut store = Store::open_at(&db)?;
+    // As the app's store does (src-tauri state.rs): checkpoints and full-text merges run off the
+    // save's path.
+    store.maintain_in_background()?;
+    // Right after a large index run the first full-text levels hold megabytes; the maintenance
+    // merges them in small steps for a few seconds (at 10k) and searches and saves are measured
+    // once it is done, as a user's come after the app has indexed. How long that takes is a
+    // figure.
+    let merging_since = Instant::now();
+    while store.background_merging() && merging_since.elapsed() < Duration::from_secs(600) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    figures.push(Figure {
+        name: "full-text merges after the index",
+        value: merging_since.elapsed().as_secs_f64() * 1000.0,
+        unit: "ms",
+        target: None,
+        ratio_to_floor: None,
+        note: "background, in steps; searches and saves are measured after".to_string(),
+    });
+
     // Search.
-    let store = Store::open_at(&db)?;
     let query_list = queries(&project, options.search_queries, &mut rng);
-    for query in &query_list {
-        store.search(query, 20)?;
-    }
-    let mut search = Vec::new();
-    let mut search_cpu = Vec::new();
-    let mut worst = (0.0, String::new());
-    for query in &query_list {
-        let cpu_before = thread_cpu_ns();
-        let started = Instant::now();
-        let hits = store.search(query, 20)?;
-        let elapsed = millis(started.elapsed());
-        if let (Some(before), Some(after)) = (cpu_before, thread_cpu_ns()) {
-            search_cpu.push(after.saturating_sub(before) as f64 / 1e6);
-        }
-        std::hint::black_box(hits.len());
-        if elapsed > worst.0 {
-            worst = (elapsed, query.clone());
-        }
-        search.push(elapsed);
-    }
-    drop(store);
+    let times = time_searches(&store, &query_list)?;
+    let worst =
+        times.slowest(&query_list, 1).first().map(|(millis, query)| (*millis, query.to_string())).unwrap_or_default();
+    let SearchTimes { wall: search, cpu: search_cpu } = times;
     figures.push(Figure {
         name: "search p50",
         value: quantile(&search, 0.5),
@@ -457,25 +540,6 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<Report> {
     if editable.is_empty() {
         bail!("no clean document to edit in {}", root.display());
     }
-    let mut store = Store::open_at(&db)?;
-    // As the app's store does (src-tauri state.rs): checkpoints and full-text merges run off the
-    // save's path.
-    store.maintain_in_background()?;
-    // Right after a large index run the first full-text levels hold megabytes; the maintenance
-    // merges them in small steps for a few seconds (at 10k) and saves are measured once it is
-    // done, as a user's saves come after the app has indexed. How long that takes is a figure.
-    let merging_since = Instant::now();
-    while store.background_merging() && merging_since.elapsed() < Duration::from_secs(600) {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    figures.push(Figure {
-        name: "full-text merges after the index",
-        value: merging_since.elapsed().as_secs_f64() * 1000.0,
-        unit: "ms",
-        target: None,
-        ratio_to_floor: None,
-        note: "background, in steps; saves are measured after".to_string(),
-    });
     let mut edits = Vec::new();
     let mut edits_cpu = Vec::new();
     for sample in 0..options.edit_samples.max(1) {

@@ -84,9 +84,17 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON").map_err(&sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_SIZE_KIB).map_err(&sqlite_error)?;
         conn.pragma_update(None, "temp_store", "MEMORY").map_err(&sqlite_error)?;
+        super::fts5::register(&conn).map_err(&sqlite_error)?;
         MIGRATIONS
             .to_latest(&mut conn)
             .map_err(|error| StoreError::Migration { path: db_path.to_path_buf(), message: error.to_string() })?;
+        // The full-text index's term list, for spelling out long prefixes (store/search.rs);
+        // per connection, nothing stored.
+        conn.execute_batch(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.documents_fts_terms
+             USING fts5vocab('main', 'documents_fts', 'row')",
+        )
+        .map_err(&sqlite_error)?;
         Ok(Store { conn, path: db_path.to_path_buf(), maintainer: None })
     }
 

@@ -3,6 +3,7 @@
 //! from the project folder.
 
 mod database;
+mod fts5;
 mod history;
 mod location;
 mod metrics;

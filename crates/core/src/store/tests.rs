@@ -168,6 +168,93 @@ fn broad_queries_rank_title_matches_first_then_the_newest_matches() {
 }
 
 #[test]
+fn seam_bm25_scores_as_fts5_bm25_when_it_counts_every_match() {
+    // Every word is in fewer than IDF_SAMPLE documents, so seam_bm25 counts exactly: its
+    // scores are bm25's (same weights), document by document.
+    let mut test = open_test_store();
+    let documents: Vec<IndexedDocument> = (0..40)
+        .map(|i| {
+            let title = if i % 7 == 0 { "Drift monitoring" } else { "Note" };
+            let drift = if i % 4 == 0 { "drift ".repeat(i % 5 + 1) } else { String::new() };
+            let seasonality = if i % 3 == 0 { "seasonality ".repeat(i % 2 + 1) } else { String::new() };
+            let body = format!("{drift}{seasonality}closing words {}", "filler ".repeat(i % 6));
+            document(&format!("n{i:02}.md"), &format!("n{i:02}"), title, &body)
+        })
+        .collect();
+    test.store.apply(&documents, &[]).expect("apply");
+    for query in ["drift ", "seasonality drift ", "monitoring ", "season"] {
+        let ours = test.store.search(query, 100).expect("search");
+        let fts_query = super::search::fts_query(query).expect("query");
+        let mut statement = test
+            .store
+            .conn
+            .prepare(
+                "SELECT d.rel_path, bm25(documents_fts, 10.0, 6.0, 4.0, 2.0, 1.0) FROM documents_fts
+                 JOIN documents AS d ON d.doc_rowid = documents_fts.rowid WHERE documents_fts MATCH ?1",
+            )
+            .expect("prepare");
+        let theirs: std::collections::HashMap<String, f64> = statement
+            .query_map([&fts_query], |row| Ok((row.get(0)?, row.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(ours.len(), theirs.len(), "{query}");
+        assert!(ours.len() >= 4, "{query}");
+        for hit in &ours {
+            // Search hits carry the score with higher = better.
+            let expected = -theirs[&hit.rel_path];
+            assert!((hit.rank - expected).abs() < 1e-9, "{query}: {} {} vs {expected}", hit.rel_path, hit.rank);
+            assert!(hit.rank > 1e-3, "{query}: a real IDF, not the clamp");
+        }
+        assert!(ours.windows(2).all(|pair| pair[0].rank >= pair[1].rank), "{query}: best first");
+    }
+}
+
+#[test]
+fn a_long_prefix_is_spelled_out_as_the_index_terms_it_stands_for() {
+    let mut test = open_test_store();
+    let bodies = ["The database migration.", "A dataset card.", "Raw data only.", "The date of release.", "Databases."];
+    let documents: Vec<IndexedDocument> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, body)| document(&format!("d{i}.md"), &format!("d{i}"), "Note", body))
+        .collect();
+    test.store.apply(&documents, &[]).expect("apply");
+    // `databas` (the stem of database) stems further as a query word, so it stays a prefix
+    // of its own; the others are asked for as themselves.
+    assert_eq!(
+        test.store.spelled_out_prefix("data", "\"data\"*").expect("spell"),
+        Some("(\"data\" OR \"databas\"* OR \"dataset\")".to_string())
+    );
+    assert_eq!(
+        test.store.spelled_out_prefix("raw Data", "\"raw\" \"Data\"*").expect("spell"),
+        Some("\"raw\" AND (\"data\" OR \"databas\"* OR \"dataset\")".to_string())
+    );
+    // Within the prefix index's length, a finished word, or punctuation: left to FTS5.
+    assert_eq!(test.store.spelled_out_prefix("dat", "\"dat\"*").expect("spell"), None);
+    assert_eq!(test.store.spelled_out_prefix("data ", "\"data\"").expect("spell"), None);
+    assert_eq!(test.store.spelled_out_prefix("data-set", "\"data-set\"*").expect("spell"), None);
+    let mut found: Vec<String> =
+        test.store.search("data", 10).expect("search").into_iter().map(|hit| hit.rel_path).collect();
+    found.sort();
+    assert_eq!(found, ["d0.md", "d1.md", "d2.md", "d4.md"]);
+    // A prefix standing for more terms than are spelled out is left as it is, and finds them all.
+    let many: Vec<IndexedDocument> = (0..20)
+        .map(|i| {
+            document(
+                &format!("m{i}.md"),
+                &format!("m{i}"),
+                "Note",
+                &format!("monitor{} here", char::from(b'a' + i as u8)),
+            )
+        })
+        .collect();
+    test.store.apply(&many, &[]).expect("apply");
+    assert_eq!(test.store.spelled_out_prefix("monitor", "\"monitor\"*").expect("spell"), None);
+    assert_eq!(test.store.search("monitor", 50).expect("search").len(), 20);
+}
+
+#[test]
 fn search_limit_is_respected() {
     let mut test = open_test_store();
     test.store.apply(&sample_documents(), &[]).expect("apply");
