@@ -11,7 +11,7 @@ pub const SNIPPET_MATCH_START: char = '\u{2}';
 /// Marks the end of a matched term in a snippet.
 pub const SNIPPET_MATCH_END: char = '\u{3}';
 
-/// Tokens of context around the best match in a snippet.
+/// Tokens in a snippet (`seam_snippet`, store/fts5.rs), the best match a quarter of the way in.
 const SNIPPET_TOKENS: i64 = 16;
 
 impl Store {
@@ -80,7 +80,7 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT d.rel_path, d.id, d.kind, d.title,
-                        snippet(documents_fts, -1, char(2), char(3), '…', ?3) AS snippet, documents_fts.rank
+                        seam_snippet(documents_fts, ?3) AS snippet, documents_fts.rank
                  FROM documents_fts
                  JOIN documents AS d ON d.doc_rowid = documents_fts.rowid
                  WHERE documents_fts MATCH ?1 AND documents_fts.rank MATCH ?8 AND {FILTER_SQL}
@@ -115,9 +115,10 @@ impl Store {
     /// [`RANK_CANDIDATES`] most recently added documents that match anywhere; each part ranks at
     /// most [`RANK_CANDIDATES`] documents.
     ///
-    /// The counting and the windows use [`fts_probe_query`], a query matching a superset that
-    /// FTS5 answers without expanding a long prefix: a window then holds at most
-    /// [`RANK_CANDIDATES`] matches of the real query, and only the ranking expands the prefix.
+    /// The counting and the windows use `probe_query`: the query itself when its last word is
+    /// spelled out ([`Store::spelled_out_prefix`]), otherwise [`fts_probe_query`], a query
+    /// matching a superset that FTS5 answers without expanding a long prefix: a window then holds
+    /// at most [`RANK_CANDIDATES`] matches of the real query, and only the ranking expands it.
     fn ranked(&self, fts_query: &str, probe_query: &str, limit: i64) -> Result<Vec<SearchHit>, StoreError> {
         let Some(floor) = self.candidate_floor(probe_query)? else {
             return self.ranked_above(fts_query, i64::MIN, limit);
@@ -127,8 +128,8 @@ impl Store {
         // ranking reads.
         let in_titles = format!("{{title id tags}} : ({fts_query})");
         let probe_in_titles = format!("{{title id tags}} : ({probe_query})");
-        // Each ranking costs a pass over the posting lists of its terms (bm25 counts the
-        // documents containing each), so the title part runs only when some title can match.
+        // Finding no title match costs a walk of the terms' posting lists; the title part's own
+        // walks come only after some title is known to match.
         let mut hits = if self.matches_any(&probe_in_titles)? {
             let title_floor = self.candidate_floor(&probe_in_titles)?.unwrap_or(i64::MIN);
             self.ranked_above(&in_titles, title_floor, limit)?
@@ -256,7 +257,7 @@ impl Store {
                 "SELECT d.rel_path, d.id, d.kind, d.title, hit.snippet, hit.rank
                  FROM (
                      SELECT rowid, rank,
-                            snippet(documents_fts, -1, char(2), char(3), '…', ?3) AS snippet
+                            seam_snippet(documents_fts, ?3) AS snippet
                      FROM documents_fts
                      WHERE documents_fts MATCH ?1 AND rowid > ?4 AND rank MATCH ?5
                      ORDER BY rank
