@@ -245,7 +245,13 @@ pub fn datasheet(body: String, answer: Option<SectionAnswer>) -> Result<Datashee
 #[tauri::command]
 pub async fn project_issues(workspace: State<'_, Workspace>) -> Result<Vec<IssueDto>, ErrorDto> {
     let open = workspace.current()?;
-    blocking(move || Ok(seam_core::lint::lint(&open.project).issues.iter().map(IssueDto::from).collect())).await
+    blocking(move || {
+        // One check at a time (the window asks for one after each save); each re-reads only the
+        // files that changed since the last.
+        let mut cache = open.lint_cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        Ok(seam_core::lint::lint_cached(&open.project, &mut cache).issues.iter().map(IssueDto::from).collect())
+    })
+    .await
 }
 
 #[tauri::command]

@@ -20,6 +20,8 @@ pub struct OpenProject {
     pub stop_watching: Mutex<Arc<AtomicBool>>,
     /// OS notifications, or polling (network file systems; chosen automatically or by the user).
     pub watch_mode: Mutex<WatchMode>,
+    /// What the last whole-project check read: the next one re-reads only changed files.
+    pub lint_cache: Mutex<seam_core::lint::LintCache>,
 }
 
 impl OpenProject {
@@ -55,6 +57,7 @@ impl OpenProject {
             store: Mutex::new(store),
             stop_watching: Mutex::new(Arc::new(AtomicBool::new(false))),
             watch_mode: Mutex::new(watch_mode),
+            lint_cache: Mutex::new(seam_core::lint::LintCache::default()),
         };
         Ok((open, info))
     }

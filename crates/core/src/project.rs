@@ -331,6 +331,15 @@ impl Project {
     /// walk (a rename, a sync tool at work): the walk is repeated, so a renamed file is never
     /// missed on both sides.
     pub fn disk_entries(&self) -> Vec<DiskEntry> {
+        self.entries(Part::Documents)
+    }
+
+    /// [`Project::disk_entries`] for the comment files under `discussions/`.
+    pub fn comment_entries(&self) -> Vec<DiskEntry> {
+        self.entries(Part::Comments)
+    }
+
+    fn entries(&self, part: Part) -> Vec<DiskEntry> {
         // Through the folder's open handle (an fstatat), like `fs::symlink_metadata`: the walk
         // lists regular files only, so this is what `fs::metadata` of the full path would say.
         let look = |entry: &fs::DirEntry| {
@@ -339,7 +348,7 @@ impl Project {
         };
         let mut attempt = 0;
         loop {
-            let (found, vanished) = walk_markdown(&self.root, Part::Documents, &look);
+            let (found, vanished) = walk_markdown(&self.root, part, &look);
             attempt += 1;
             if vanished == 0 || attempt == 3 {
                 return found

@@ -349,3 +349,40 @@ fn the_walk_lists_documents_comments_and_conflict_copies_in_path_order() {
     assert_eq!((again.parsed, again.removed, again.files), (0, 0, documents.len()));
     assert!(again.changes.is_empty());
 }
+
+#[test]
+fn a_cached_lint_rereads_only_changed_files_and_reports_what_a_full_lint_does() {
+    use seam_core::lint::{lint, lint_cached, LintCache};
+    let (_dir, project, _store) = example();
+    let same = |a: &seam_core::lint::LintReport, b: &seam_core::lint::LintReport| {
+        assert_eq!(format!("{:?}", a.issues), format!("{:?}", b.issues));
+        assert_eq!((a.documents, a.comments), (b.documents, b.comments));
+    };
+    let mut cache = LintCache::default();
+    let first = lint_cached(&project, &mut cache);
+    assert_eq!(first.reread, first.documents + first.comments, "the first run reads everything");
+    same(&first, &lint(&project));
+    assert_eq!(lint_cached(&project, &mut cache).reread, 0, "nothing changed, nothing read");
+
+    // A link to an id that does not exist, a new document duplicating an id, a removed meeting
+    // and a conflict copy: each shows in the cached report exactly as in a full one.
+    let contract = first_contract(&project);
+    let path = project.root.join(&contract);
+    let text = fs::read_to_string(&path).expect("read");
+    assert!(text.contains("\nlinks: ["));
+    fs::write(&path, text.replacen("\nlinks: [", "\nlinks: [no-such-document, ", 1)).expect("edit");
+    fs::write(project.root.join("contracts/copy.md"), &text).expect("duplicate");
+    let meeting = project.document_paths().into_iter().find(|path| path.starts_with("meetings/")).expect("a meeting");
+    fs::remove_file(project.root.join(&meeting)).expect("delete");
+    let stem = contract.trim_end_matches(".md");
+    fs::write(project.root.join(format!("{stem} (conflicted copy).md")), &text).expect("conflict copy");
+
+    let cached = lint_cached(&project, &mut cache);
+    assert_eq!(cached.reread, 2, "the edited document and the new one");
+    let full = lint(&project);
+    same(&cached, &full);
+    assert!(full.issues.iter().any(|issue| issue.code == "duplicate-id"), "{:?}", full.issues);
+    assert!(full.issues.iter().any(|issue| issue.code == "unknown-link" && issue.rel_path == contract));
+    assert!(full.issues.iter().any(|issue| issue.code == "sync-conflict-copy"));
+    assert!(full.issues.iter().all(|issue| issue.rel_path != meeting));
+}
