@@ -182,7 +182,8 @@ impl Store {
     /// all those terms before the first row (14 ms for `data` at 100k documents, on every
     /// keystroke), where an OR of terms is walked lazily, only as far as a window reaches. The
     /// terms come from the index's term list (an fts5vocab table), looked up from the prefix as
-    /// the tokenizer stems it. Left as it is when the prefix stands for more than
+    /// the tokenizer stems it; when no term starts with it, the index terms the typed word runs
+    /// past ([`Store::stems_typed_past`]). Left as it is when the prefix stands for more than
     /// [`MAX_SPELLED_OUT_TERMS`] terms: None.
     pub(super) fn spelled_out_prefix(&self, user_query: &str, fts_query: &str) -> Result<Option<String>, StoreError> {
         let sqlite_error = sqlite_error_for(&self.path);
@@ -206,14 +207,21 @@ impl Store {
             .map_err(&sqlite_error)?
             .collect::<Result<_, _>>()
             .map_err(&sqlite_error)?;
-        if terms.is_empty() || terms.len() > MAX_SPELLED_OUT_TERMS {
+        if terms.len() > MAX_SPELLED_OUT_TERMS {
+            return Ok(None);
+        }
+        // No term starts with what is typed: the word's stem may be shorter than the text.
+        let terms = if terms.is_empty() { self.stems_typed_past(word)? } else { terms };
+        if terms.is_empty() {
             return Ok(None);
         }
         // A term the tokenizer stems further (`databas` → `databa`) cannot be asked for as
         // itself; as a prefix of its own it still matches the term, and nothing outside the
         // typed prefix, with a small eager expansion.
         let stemmed = super::fts5::query_tokens(&self.conn, &terms.join(" "), false).map_err(&sqlite_error)?;
-        if stemmed.len() != terms.len() || !stemmed.iter().all(|token| token.starts_with(stem.as_str())) {
+        if stemmed.len() != terms.len()
+            || !stemmed.iter().zip(&terms).all(|(token, term)| token == term || token.starts_with(stem.as_str()))
+        {
             return Ok(None);
         }
         let alternatives: Vec<String> = terms
@@ -231,6 +239,47 @@ impl Store {
         // FTS5 takes a group after a phrase only with an explicit AND.
         let and = if head.is_empty() { "" } else { "AND " };
         Ok(Some(format!("{head}{and}({})", alternatives.join(" OR "))))
+    }
+
+    /// Index terms that are the start of `word` as typed so far, longer than the prefix indexes
+    /// and at least half of it: the stems of the words being typed when the stem is shorter than
+    /// what is typed. `routing` is indexed as `rout`, so `routi` and `routin` match no term
+    /// starting with them; FTS5 alone found nothing for them (nor for `escalat`, on the way to
+    /// `escalation`, stored as `escal`). Matching `rout` also finds `route`: while a word is
+    /// being typed, more rather than nothing; but not `score` for `scoreboar`, whose rest is no
+    /// ending the stemmer strips.
+    fn stems_typed_past(&self, word: &str) -> Result<Vec<String>, StoreError> {
+        let sqlite_error = sqlite_error_for(&self.path);
+        let typed = word.to_lowercase();
+        let length = typed.chars().count();
+        let candidates: Vec<&str> = typed
+            .char_indices()
+            .map(|(at, _)| &typed[..at])
+            .filter(|start| {
+                let chars = start.chars().count();
+                chars >= INDEXED_PREFIX_CHARS.max(length.div_ceil(2)) && chars < length
+            })
+            .collect();
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tokens = super::fts5::query_tokens(&self.conn, &candidates.join(" "), false).map_err(&sqlite_error)?;
+        if tokens.len() != candidates.len() {
+            return Ok(Vec::new());
+        }
+        let mut found = Vec::new();
+        for (candidate, token) in candidates.iter().zip(&tokens) {
+            // Only a start the tokenizer leaves as it is can be asked for as itself, and only
+            // when the rest typed could be the start of an ending the stemmer strips.
+            let rest = &typed[candidate.len()..];
+            if candidate == token
+                && could_be_a_stripped_ending(candidate, rest)
+                && self.matches_any(&format!("\"{candidate}\""))?
+            {
+                found.push(token.clone());
+            }
+        }
+        Ok(found)
     }
 
     /// The ranking function and its arguments, for `rank MATCH`: `seam_bm25` (store/rank.rs) with
@@ -276,6 +325,19 @@ impl Store {
 
 /// Per column of the full-text table (title, id, tags, field_text, body): title highest.
 const COLUMN_WEIGHTS: &str = "10.0, 6.0, 4.0, 2.0, 1.0";
+
+/// Whether `rest`, typed after `stem`, could begin an ending the Porter stemmer removes: the
+/// endings begin with a vowel or `y` (`-ing`, `-ation`, `-ed`, `-y`), double the stem's last
+/// consonant (`hopp|ing`), or are one of a few consonant-led ones (`-s`, `-ful`, `-ness`,
+/// `-ment`, `-tional`, `-bli`).
+fn could_be_a_stripped_ending(stem: &str, rest: &str) -> bool {
+    const CONSONANT_LED: [&str; 6] = ["s", "fulness", "ness", "ment", "tional", "bli"];
+    match rest.chars().next() {
+        None => false,
+        Some('a' | 'e' | 'i' | 'o' | 'u' | 'y') => true,
+        Some(first) => stem.ends_with(first) || CONSONANT_LED.iter().any(|ending| ending.starts_with(rest)),
+    }
+}
 
 /// Most index terms a long prefix is spelled out as (see `Store::spelled_out_prefix`).
 const MAX_SPELLED_OUT_TERMS: usize = 16;
@@ -399,6 +461,19 @@ mod tests {
         assert_eq!(fts_probe_query("ticket ").as_deref(), Some("\"ticket\""));
         assert_eq!(fts_probe_query("fraud r").as_deref(), Some("\"fraud\" \"r\""));
         assert_eq!(fts_probe_query("résumé").as_deref(), Some("\"rés\"*"));
+    }
+
+    #[test]
+    fn endings_the_stemmer_strips_are_told_from_other_letters() {
+        assert!(could_be_a_stripped_ending("rout", "i"));
+        assert!(could_be_a_stripped_ending("escal", "ati"));
+        assert!(could_be_a_stripped_ending("hop", "p"));
+        assert!(could_be_a_stripped_ending("hope", "f"));
+        assert!(could_be_a_stripped_ending("label", "s"));
+        assert!(!could_be_a_stripped_ending("rout", "x"));
+        assert!(!could_be_a_stripped_ending("score", "boar"));
+        assert!(!could_be_a_stripped_ending("label", "sx"));
+        assert!(!could_be_a_stripped_ending("rout", ""));
     }
 
     #[test]

@@ -238,6 +238,23 @@ fn a_long_prefix_is_spelled_out_as_the_index_terms_it_stands_for() {
         test.store.search("data", 10).expect("search").into_iter().map(|hit| hit.rel_path).collect();
     found.sort();
     assert_eq!(found, ["d0.md", "d1.md", "d2.md", "d4.md"]);
+    // Typing past a stem: `routing` is indexed as `rout`, `escalation` as `escal`; every
+    // prefix on the way to the word finds it (FTS5 alone found nothing for `routi`, `escalat`).
+    let words = [("r.md", "The routing table."), ("e.md", "Escalation paths."), ("o.md", "Other text.")];
+    let more: Vec<IndexedDocument> =
+        words.iter().map(|(path, body)| document(path, path.trim_end_matches(".md"), "Note", body)).collect();
+    test.store.apply(&more, &[]).expect("apply");
+    for typed in ["rout", "routi", "routin", "routing", "Routing "] {
+        let found: Vec<String> =
+            test.store.search(typed, 10).expect("search").into_iter().map(|hit| hit.rel_path).collect();
+        assert_eq!(found, ["r.md"], "{typed}");
+    }
+    for typed in ["esca", "escal", "escala", "escalat", "escalati", "escalatio", "escalation"] {
+        let found: Vec<String> =
+            test.store.search(typed, 10).expect("search").into_iter().map(|hit| hit.rel_path).collect();
+        assert_eq!(found, ["e.md"], "{typed}");
+    }
+    assert!(test.store.search("routx", 10).expect("search").is_empty(), "a typo past the stem still finds nothing");
     // A prefix standing for more terms than are spelled out is left as it is, and finds them all.
     let many: Vec<IndexedDocument> = (0..20)
         .map(|i| {
