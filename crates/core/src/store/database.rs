@@ -19,6 +19,8 @@ pub struct Store {
     pub(super) path: PathBuf,
     /// Set by `maintain_in_background`; stops its thread when the store closes.
     maintainer: Option<BackgroundMaintenance>,
+    /// What `seam_bm25` estimates against on this connection (store/fts5.rs).
+    pub(super) rank_bounds: std::sync::Arc<super::fts5::RankBounds>,
 }
 
 /// How often the background maintenance looks for work when it found none last time (see
@@ -84,7 +86,7 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON").map_err(&sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_SIZE_KIB).map_err(&sqlite_error)?;
         conn.pragma_update(None, "temp_store", "MEMORY").map_err(&sqlite_error)?;
-        super::fts5::register(&conn).map_err(&sqlite_error)?;
+        let rank_bounds = super::fts5::register(&conn).map_err(&sqlite_error)?;
         MIGRATIONS
             .to_latest(&mut conn)
             .map_err(|error| StoreError::Migration { path: db_path.to_path_buf(), message: error.to_string() })?;
@@ -95,7 +97,7 @@ impl Store {
              USING fts5vocab('main', 'documents_fts', 'row')",
         )
         .map_err(&sqlite_error)?;
-        Ok(Store { conn, path: db_path.to_path_buf(), maintainer: None })
+        Ok(Store { conn, path: db_path.to_path_buf(), maintainer: None, rank_bounds })
     }
 
     /// For a long-lived store that saves while someone waits (the app): keeps the two kinds of

@@ -16,16 +16,42 @@
 //! FTS5's formula clamps it to nearly nothing once the phrase is in half the documents; the
 //! estimate only keeps its weight against the other phrases of the query about right.
 //!
-//! Called as `seam_bm25(first_rowid, last_rowid, weight…)`, where the rowids bound the table's
-//! (the estimate's denominator) and the weights are per column, as bm25's.
+//! Called as `seam_bm25()`: the column weights are [`COLUMN_WEIGHTS`], and the table's rowid
+//! range (the estimate's denominator) is what the store last put in the connection's
+//! [`RankBounds`]. No SQL arguments, because FTS5 prepares a statement to evaluate a rank
+//! function's arguments on every query.
 
 use std::ffi::{c_int, c_void, CStr};
 use std::ptr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
 
 use rusqlite::ffi;
 
 /// The name the ranking function is registered under.
 pub(crate) const RANK_FUNCTION: &str = "seam_bm25";
+
+/// Per column of the full-text table (title, id, tags, field_text, body): title highest.
+pub(crate) const COLUMN_WEIGHTS: [f64; 5] = [10.0, 6.0, 4.0, 2.0, 1.0];
+
+/// The full-text table's smallest and largest rowid, for `seam_bm25`'s estimates; one per
+/// connection, set by the store before each ranked query.
+#[derive(Debug, Default)]
+pub(crate) struct RankBounds {
+    first: AtomicI64,
+    last: AtomicI64,
+}
+
+impl RankBounds {
+    pub(crate) fn set(&self, first: i64, last: i64) {
+        self.first.store(first, Ordering::Relaxed);
+        self.last.store(last, Ordering::Relaxed);
+    }
+
+    fn get(&self) -> (i64, i64) {
+        (self.first.load(Ordering::Relaxed), self.last.load(Ordering::Relaxed))
+    }
+}
 
 /// The name the snippet function is registered under.
 pub(crate) const SNIPPET_FUNCTION: &str = "seam_snippet";
@@ -41,21 +67,35 @@ pub(crate) const IDF_SAMPLE: i64 = 1000;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// Registers `seam_bm25` on `conn` (each connection that searches needs it).
-pub(crate) fn register(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
+/// Registers `seam_bm25` and `seam_snippet` on `conn` (each connection that searches needs
+/// them); the returned bounds are the ones `seam_bm25` reads on this connection.
+pub(crate) fn register(conn: &rusqlite::Connection) -> rusqlite::Result<Arc<RankBounds>> {
     let name = c"seam_bm25";
     debug_assert_eq!(name.to_str().ok(), Some(RANK_FUNCTION));
+    let bounds = Arc::new(RankBounds::default());
     // SAFETY: the handle is a live connection for the duration of the calls; `fts5_api` returns
-    // a pointer owned by that connection, valid while it is open.
+    // a pointer owned by that connection, valid while it is open. FTS5 owns the user data (one
+    // reference to the bounds) once the function is created and releases it with
+    // `release_bounds` when the connection closes; if creating fails, it is released here.
     unsafe {
         let db = conn.handle();
         let api = fts5_api(db)?;
         let create = (*api).xCreateFunction.ok_or_else(|| misuse("FTS5 has no xCreateFunction"))?;
-        check(db, create(api, name.as_ptr(), ptr::null_mut(), Some(seam_bm25), None))?;
+        let user_data = Arc::into_raw(Arc::clone(&bounds)).cast_mut().cast::<c_void>();
+        let created = create(api, name.as_ptr(), user_data, Some(seam_bm25), Some(release_bounds));
+        if created != ffi::SQLITE_OK {
+            release_bounds(user_data);
+        }
+        check(db, created)?;
         let snippet = c"seam_snippet";
         debug_assert_eq!(snippet.to_str().ok(), Some(SNIPPET_FUNCTION));
-        check(db, create(api, snippet.as_ptr(), ptr::null_mut(), Some(seam_snippet), None))
+        check(db, create(api, snippet.as_ptr(), ptr::null_mut(), Some(seam_snippet), None))?;
     }
+    Ok(bounds)
+}
+
+unsafe extern "C" fn release_bounds(user_data: *mut c_void) {
+    drop(Arc::from_raw(user_data.cast_const().cast::<RankBounds>()));
 }
 
 /// The tokens the full-text table's tokenizer makes of `text` when it is a query (`prefix`: the
@@ -242,16 +282,9 @@ fn rc(code: c_int) -> Result<(), c_int> {
     }
 }
 
-unsafe fn score(
-    api: &ffi::Fts5ExtensionApi,
-    fts: *mut ffi::Fts5Context,
-    values: &[*mut ffi::sqlite3_value],
-) -> Result<f64, c_int> {
-    let (first_rowid, last_rowid) = match values {
-        [first, last, ..] => (ffi::sqlite3_value_int64(*first), ffi::sqlite3_value_int64(*last)),
-        _ => (0, 0),
-    };
-    let weights = values.get(2..).unwrap_or(&[]);
+unsafe fn score(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context) -> Result<f64, c_int> {
+    let bounds = api.xUserData.ok_or(ffi::SQLITE_MISUSE)?(fts).cast::<RankBounds>();
+    let (first_rowid, last_rowid) = if bounds.is_null() { (0, 0) } else { (*bounds).get() };
     let data = &mut *query_data(api, fts, first_rowid, last_rowid)?;
     data.frequencies.iter_mut().for_each(|frequency| *frequency = 0.0);
     let mut instances: c_int = 0;
@@ -260,7 +293,7 @@ unsafe fn score(
     for instance in 0..instances {
         let (mut phrase, mut column, mut offset) = (0, 0, 0);
         rc(inst(fts, instance, &mut phrase, &mut column, &mut offset))?;
-        let weight = weights.get(column as usize).map_or(1.0, |value| ffi::sqlite3_value_double(*value));
+        let weight = COLUMN_WEIGHTS.get(column as usize).copied().unwrap_or(1.0);
         if let Some(frequency) = data.frequencies.get_mut(phrase as usize) {
             *frequency += weight;
         }
@@ -280,15 +313,10 @@ unsafe extern "C" fn seam_bm25(
     api: *const ffi::Fts5ExtensionApi,
     fts: *mut ffi::Fts5Context,
     context: *mut ffi::sqlite3_context,
-    value_count: c_int,
-    values: *mut *mut ffi::sqlite3_value,
+    _value_count: c_int,
+    _values: *mut *mut ffi::sqlite3_value,
 ) {
-    let values = if values.is_null() || value_count <= 0 {
-        &[][..]
-    } else {
-        std::slice::from_raw_parts(values, value_count as usize)
-    };
-    match score(&*api, fts, values) {
+    match score(&*api, fts) {
         // Lower is better, as with bm25, so `ORDER BY rank` puts the best first.
         Ok(score) => ffi::sqlite3_result_double(context, -score),
         Err(code) => ffi::sqlite3_result_error_code(context, code),

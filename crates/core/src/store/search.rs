@@ -282,15 +282,16 @@ impl Store {
         Ok(found)
     }
 
-    /// The ranking function and its arguments, for `rank MATCH`: `seam_bm25` (store/rank.rs) with
-    /// the table's rowid range and the column weights.
-    fn rank_function(&self) -> Result<String, StoreError> {
+    /// The ranking function for `rank MATCH` (`seam_bm25`, store/fts5.rs), after giving it the
+    /// table's current rowid range.
+    fn rank_function(&self) -> Result<&'static str, StoreError> {
         let (first, last): (Option<i64>, Option<i64>) = self
             .conn
             .prepare_cached("SELECT (SELECT min(doc_rowid) FROM documents), (SELECT max(doc_rowid) FROM documents)")
             .and_then(|mut statement| statement.query_row([], |row| Ok((row.get(0)?, row.get(1)?))))
             .map_err(sqlite_error_for(&self.path))?;
-        Ok(format!("{}({}, {}, {COLUMN_WEIGHTS})", super::fts5::RANK_FUNCTION, first.unwrap_or(0), last.unwrap_or(0)))
+        self.rank_bounds.set(first.unwrap_or(0), last.unwrap_or(0));
+        Ok("seam_bm25()")
     }
 
     /// The best `limit` matches of `fts_query` among documents with a rowid above `floor`, with
@@ -322,9 +323,6 @@ impl Store {
         rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
     }
 }
-
-/// Per column of the full-text table (title, id, tags, field_text, body): title highest.
-const COLUMN_WEIGHTS: &str = "10.0, 6.0, 4.0, 2.0, 1.0";
 
 /// Whether `rest`, typed after `stem`, could begin an ending the Porter stemmer removes: the
 /// endings begin with a vowel or `y` (`-ing`, `-ation`, `-ed`, `-y`), double the stem's last
