@@ -301,6 +301,16 @@ pub struct SearchTimes {
 }
 
 impl SearchTimes {
+    /// Keeps, per query, the faster of this timing and `other`'s (same queries, same order).
+    pub fn keep_fastest(&mut self, other: SearchTimes) {
+        for (kept, new) in self.wall.iter_mut().zip(other.wall) {
+            *kept = kept.min(new);
+        }
+        for (kept, new) in self.cpu.iter_mut().zip(other.cpu) {
+            *kept = kept.min(new);
+        }
+    }
+
     /// The `count` slowest of `queries` (as timed), slowest first.
     pub fn slowest<'a>(&self, queries: &'a [String], count: usize) -> Vec<(f64, &'a str)> {
         let mut timed: Vec<(f64, &str)> = self.wall.iter().copied().zip(queries.iter().map(String::as_str)).collect();
@@ -351,13 +361,7 @@ pub fn search_profile(root: &Path, db: &Path, count: usize, merged: bool, repeat
     let query_list = queries(&project, count, &mut Rng::new(0x5EA3));
     let mut times = time_searches(&store, &query_list)?;
     for _ in 1..repeat {
-        let again = time_searches(&store, &query_list)?;
-        for (kept, new) in times.wall.iter_mut().zip(again.wall) {
-            *kept = kept.min(new);
-        }
-        for (kept, new) in times.cpu.iter_mut().zip(again.cpu) {
-            *kept = kept.min(new);
-        }
+        times.keep_fastest(time_searches(&store, &query_list)?);
     }
     println!(
         "{} queries: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms (CPU p50 {:.2} ms, p99 {:.2} ms)",
@@ -516,6 +520,12 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<Report> {
     let times = time_searches(&store, &query_list)?;
     let worst =
         times.slowest(&query_list, 1).first().map(|(millis, query)| (*millis, query.to_string())).unwrap_or_default();
+    // The same queries twice more, each query's fastest kept: what is left of the tail is
+    // Seam's, not the machine's neighbours'. Shown next to the figure, which stays the single pass.
+    let mut fastest = SearchTimes { wall: times.wall.clone(), cpu: times.cpu.clone() };
+    for _ in 0..2 {
+        fastest.keep_fastest(time_searches(&store, &query_list)?);
+    }
     let SearchTimes { wall: search, cpu: search_cpu } = times;
     figures.push(Figure {
         name: "search p50",
@@ -532,6 +542,14 @@ pub fn run(root: &Path, options: &RunOptions) -> Result<Report> {
         target: Some(targets.search_p99_ms),
         ratio_to_floor: None,
         note: format!("CPU p99 {:.2} ms; slowest {:.1} ms: {:?}", quantile(&search_cpu, 0.99), worst.0, worst.1),
+    });
+    figures.push(Figure {
+        name: "search p99, fastest of 3 per query",
+        value: quantile(&fastest.wall, 0.99),
+        unit: "ms",
+        target: None,
+        ratio_to_floor: None,
+        note: format!("p50 {:.2} ms; the machine's noise taken out", quantile(&fastest.wall, 0.5)),
     });
 
     // One field edited and durably saved, through the path `seam set` uses (read, edit, atomic
