@@ -280,7 +280,12 @@ pub async fn dashboard(workspace: State<'_, Workspace>) -> Result<Dashboard, Err
     let open = workspace.current()?;
     blocking(move || {
         let today = seam_core::metrics::date::today();
-        let overview = seam_core::metrics::overview(&open.project, &mut open.store(), today)?;
+        // The lint the issues button shows, re-reading only what changed since it last ran.
+        let lint = {
+            let mut cache = open.lint_cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            seam_core::lint::lint_cached(&open.project, &mut cache)
+        };
+        let overview = seam_core::metrics::overview(&open.project, &mut open.store(), today, &lint)?;
         Ok(Dashboard::new(seam_core::metrics::date::format_day(today), &overview))
     })
     .await

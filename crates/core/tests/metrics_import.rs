@@ -210,3 +210,54 @@ fn the_example_project_tells_its_story_from_its_runs() {
         .to_vec();
     assert_eq!(counts, vec![5, 1, 1, 1]);
 }
+
+#[test]
+fn the_dashboard_overview_is_the_graph_of_components_contracts_and_datasets_with_open_issues() {
+    let (_dir, project, mut store) = example();
+    let lint = seam_core::lint::lint(&project);
+    let overview = metrics::overview(&project, &mut store, day("2026-11-20"), &lint).expect("overview");
+    let sheets: Vec<(&str, Option<&str>)> =
+        overview.sheets.iter().map(|sheet| (sheet.rel_path.as_str(), sheet.component.as_deref())).collect();
+    assert_eq!(
+        sheets,
+        [
+            ("requirements/escalation-risk-requirements.md", Some("escalation-predictor")),
+            ("requirements/ticket-routing-requirements.md", Some("ticket-router")),
+        ]
+    );
+    let node = |key: &str| overview.graph.nodes.iter().find(|node| node.key == key).unwrap_or_else(|| panic!("{key}"));
+    // A component takes its sheet's file, the worst verdict of its rows, and the sheet's issues.
+    let router = node("component:ticket-router");
+    assert_eq!(router.rel_path.as_deref(), Some("requirements/ticket-routing-requirements.md"));
+    assert!(router.status.is_some());
+    // Open issues: lint issues of the file plus unresolved comments on the document.
+    let unresolved_on = |id: &str| {
+        project
+            .comment_paths()
+            .iter()
+            .filter_map(|rel| {
+                fs::read(project.root.join(rel)).ok().map(|bytes| seam_core::document::parse_comment(rel, &bytes))
+            })
+            .filter(|comment| comment.json.get("document").and_then(|value| value.as_str()) == Some(id))
+            .filter(|comment| !comment.json.get("resolved").and_then(|value| value.as_bool()).unwrap_or(false))
+            .count()
+    };
+    let lint_of = |rel: &str| lint.issues.iter().filter(|issue| issue.rel_path == rel).count();
+    assert_eq!(
+        router.open_issues,
+        lint_of("requirements/ticket-routing-requirements.md") + unresolved_on("ticket-routing-requirements")
+    );
+    let tickets = node("support-tickets-2025");
+    assert_eq!(
+        tickets.open_issues,
+        lint_of(tickets.rel_path.as_deref().expect("file")) + unresolved_on("support-tickets-2025")
+    );
+    assert!(router.open_issues + tickets.open_issues > 0, "the example has open discussions");
+    let edge = |from: &str, to: &str, relation: &str| {
+        overview.graph.edges.iter().any(|edge| edge.from == from && edge.to == to && edge.relation == relation)
+    };
+    assert!(edge("component:ticket-router", "ticket-routing-api", "provides"));
+    assert!(edge("ticket-routing-api", "component:inbox-service", "consumes"));
+    assert!(edge("ticket-routing-api", "support-tickets-2025", "uses"));
+    assert_eq!(overview.graph.nodes.len(), 12);
+}

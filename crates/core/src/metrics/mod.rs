@@ -551,23 +551,38 @@ pub struct Overview {
 }
 
 /// Builds the dashboard's overview: every sheet judged (after refreshing the time series) and the
-/// system graph with each node's open issues (lint issues of its file plus unresolved comments).
-pub fn overview(project: &Project, store: &mut Store, today: i64) -> Result<Overview, MetricsError> {
+/// system graph with each node's open issues (`lint`'s issues of its file plus unresolved
+/// comments). The caller passes the project's lint (the app's is cached, see
+/// `lint::lint_cached`). Documents are parsed on every core and reduced at once to what the
+/// graph needs; requirement sheets, whose reports need the store, are read again one by one in
+/// a second pass — a 10k project's parsed documents took 800 MB when they were all held.
+pub fn overview(
+    project: &Project,
+    store: &mut Store,
+    today: i64,
+    lint: &crate::lint::LintReport,
+) -> Result<Overview, MetricsError> {
+    use rayon::prelude::*;
     refresh_store(project, store)?;
-    let documents = project.read_all();
+    let facts: Vec<system::GraphFacts> = project
+        .document_paths()
+        .par_iter()
+        .filter_map(|rel| project.read_document(rel).ok().as_ref().and_then(system::GraphFacts::of))
+        .collect();
     let mut sheets = Vec::new();
-    for document in &documents {
+    for sheet_facts in facts.iter().filter(|facts| matches!(facts.part, system::GraphPart::Requirements { .. })) {
+        let Ok(document) = project.read_document(&sheet_facts.rel_path) else { continue };
         let Some(Typed::Requirements(sheet)) = &document.typed else { continue };
         let series = store.metric_series(&document.id)?;
-        sheets.push(sheet_report(document, sheet, &series, &BTreeMap::new(), today));
+        sheets.push(sheet_report(&document, sheet, &series, &BTreeMap::new(), today));
     }
     sheets.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     let mut open_issues: BTreeMap<String, usize> = BTreeMap::new();
-    for issue in crate::lint::lint(project).issues {
-        *open_issues.entry(issue.rel_path).or_default() += 1;
+    for issue in &lint.issues {
+        *open_issues.entry(issue.rel_path.clone()).or_default() += 1;
     }
     let path_of_id: BTreeMap<&str, &str> =
-        documents.iter().map(|document| (document.id.as_str(), document.rel_path.as_str())).collect();
+        facts.iter().map(|document| (document.id.as_str(), document.rel_path.as_str())).collect();
     for rel in project.comment_paths() {
         let Ok(bytes) = project
             .resolve(&rel)
@@ -582,7 +597,7 @@ pub fn overview(project: &Project, store: &mut Store, today: i64) -> Result<Over
             *open_issues.entry((*path).to_string()).or_default() += 1;
         }
     }
-    let graph = system::system_graph(&documents, &open_issues, &sheets);
+    let graph = system::system_graph(&facts, &open_issues, &sheets);
     Ok(Overview { sheets, graph })
 }
 

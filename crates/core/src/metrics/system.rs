@@ -54,16 +54,57 @@ pub struct SystemGraph {
     pub edges: Vec<GraphEdge>,
 }
 
-/// Builds the graph from the project's documents, their open-issue counts (by file) and the
-/// sheets' reports.
+/// What the graph needs of one document: contracts, datasets and requirement sheets have a
+/// part in it; other documents none. Made while parsing, so a project's graph is built without
+/// holding its parsed documents.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GraphFacts {
+    pub id: String,
+    pub rel_path: String,
+    pub title: String,
+    pub status: Option<String>,
+    pub part: GraphPart,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GraphPart {
+    Contract { provider: Option<String>, consumers: Vec<String>, datasets: Vec<String> },
+    Dataset,
+    Requirements { component: Option<String> },
+}
+
+impl GraphFacts {
+    pub fn of(document: &Document) -> Option<GraphFacts> {
+        let part = match &document.typed {
+            Some(Typed::Contract(contract)) => GraphPart::Contract {
+                provider: contract.provider.as_ref().map(|provider| provider.component.clone()),
+                consumers: contract.consumers.iter().map(|consumer| consumer.component.clone()).collect(),
+                datasets: contract.datasets.clone(),
+            },
+            Some(Typed::Dataset(_)) => GraphPart::Dataset,
+            Some(Typed::Requirements(sheet)) => GraphPart::Requirements { component: sheet.component.clone() },
+            _ => return None,
+        };
+        Some(GraphFacts {
+            id: document.id.clone(),
+            rel_path: document.rel_path.clone(),
+            title: document.title(),
+            status: document.status(),
+            part,
+        })
+    }
+}
+
+/// Builds the graph from the project's documents (their [`GraphFacts`]), their open-issue counts
+/// (by file) and the sheets' reports.
 pub fn system_graph(
-    documents: &[Document],
+    documents: &[GraphFacts],
     open_issues: &BTreeMap<String, usize>,
     reports: &[SheetReport],
 ) -> SystemGraph {
     let mut nodes: BTreeMap<String, GraphNode> = BTreeMap::new();
     let mut edges = Vec::new();
-    let issues_of = |document: &Document| open_issues.get(&document.rel_path).copied().unwrap_or(0);
+    let issues_of = |rel_path: &str| open_issues.get(rel_path).copied().unwrap_or(0);
     let component = |name: &str| format!("component:{name}");
     let ensure_component = |nodes: &mut BTreeMap<String, GraphNode>, name: &str| {
         nodes.entry(component(name)).or_insert_with(|| GraphNode {
@@ -75,59 +116,35 @@ pub fn system_graph(
             rel_path: None,
         });
     };
+    let document_node = |document: &GraphFacts, kind: NodeKind| GraphNode {
+        key: document.id.clone(),
+        kind,
+        label: document.title.clone(),
+        status: document.status.clone(),
+        open_issues: issues_of(&document.rel_path),
+        rel_path: Some(document.rel_path.clone()),
+    };
     for document in documents {
-        match &document.typed {
-            Some(Typed::Contract(contract)) => {
-                nodes.insert(
-                    document.id.clone(),
-                    GraphNode {
-                        key: document.id.clone(),
-                        kind: NodeKind::Contract,
-                        label: document.title(),
-                        status: document.status(),
-                        open_issues: issues_of(document),
-                        rel_path: Some(document.rel_path.clone()),
-                    },
-                );
-                if let Some(provider) = &contract.provider {
-                    ensure_component(&mut nodes, &provider.component);
-                    edges.push(GraphEdge {
-                        from: component(&provider.component),
-                        to: document.id.clone(),
-                        relation: "provides",
-                    });
+        match &document.part {
+            GraphPart::Contract { provider, consumers, datasets } => {
+                nodes.insert(document.id.clone(), document_node(document, NodeKind::Contract));
+                if let Some(provider) = provider {
+                    ensure_component(&mut nodes, provider);
+                    edges.push(GraphEdge { from: component(provider), to: document.id.clone(), relation: "provides" });
                 }
-                for consumer in &contract.consumers {
-                    ensure_component(&mut nodes, &consumer.component);
-                    edges.push(GraphEdge {
-                        from: document.id.clone(),
-                        to: component(&consumer.component),
-                        relation: "consumes",
-                    });
+                for consumer in consumers {
+                    ensure_component(&mut nodes, consumer);
+                    edges.push(GraphEdge { from: document.id.clone(), to: component(consumer), relation: "consumes" });
                 }
-                for dataset in &contract.datasets {
+                for dataset in datasets {
                     edges.push(GraphEdge { from: document.id.clone(), to: dataset.clone(), relation: "uses" });
                 }
             }
-            Some(Typed::Dataset(_)) => {
-                nodes.insert(
-                    document.id.clone(),
-                    GraphNode {
-                        key: document.id.clone(),
-                        kind: NodeKind::Dataset,
-                        label: document.title(),
-                        status: document.status(),
-                        open_issues: issues_of(document),
-                        rel_path: Some(document.rel_path.clone()),
-                    },
-                );
+            GraphPart::Dataset => {
+                nodes.insert(document.id.clone(), document_node(document, NodeKind::Dataset));
             }
-            Some(Typed::Requirements(sheet)) => {
-                if let Some(name) = &sheet.component {
-                    ensure_component(&mut nodes, name);
-                }
-            }
-            _ => {}
+            GraphPart::Requirements { component: Some(name) } => ensure_component(&mut nodes, name),
+            GraphPart::Requirements { component: None } => {}
         }
     }
     for report in reports {
@@ -138,7 +155,7 @@ pub fn system_graph(
             .find(|status| report.rows.iter().any(|row| row.status == *status));
         node.status = worst.map(|status| status.as_str().to_string());
         node.rel_path = Some(report.rel_path.clone());
-        node.open_issues += documents.iter().find(|document| document.rel_path == report.rel_path).map_or(0, issues_of);
+        node.open_issues += issues_of(&report.rel_path);
     }
     // Edges to datasets no document describes are dropped (lint reports the broken link).
     edges.retain(|edge| nodes.contains_key(&edge.from) && nodes.contains_key(&edge.to));
