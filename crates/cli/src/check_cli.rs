@@ -120,9 +120,11 @@ fn data_targets<'a>(
 pub fn run_check(start: &Path, args: &CheckArgs) -> Result<()> {
     let today = today_of(args.today.as_deref())?;
     let (project, mut store) = open(start)?;
+    // Parsed once for every check below.
+    let documents = project.read_all();
     let mut reports = Vec::new();
     if args.metrics.is_empty() {
-        reports = metrics::project_reports(&project, &mut store, today)?;
+        reports = metrics::sheet_reports(&project, &mut store, &documents, today)?;
     }
     for file in &args.metrics {
         let (text, source) = metrics::read_metrics_file(&project, file)?;
@@ -130,12 +132,11 @@ pub fn run_check(start: &Path, args: &CheckArgs) -> Result<()> {
         reports.extend(metrics::check_file(&project, &mut store, &source, &text, &options, today)?);
     }
     let mut findings: Vec<Finding> = reports.iter().flat_map(metrics::findings).collect();
-    let documents = project.read_all();
     // Lint issues know their file only; name the document too, so ignore entries can use its id
     // (a file whose front matter does not parse goes by its file name, as everywhere).
     let ids: BTreeMap<&str, &str> =
         documents.iter().map(|document| (document.rel_path.as_str(), document.id.as_str())).collect();
-    findings.extend(checkrun::lint_findings(&project).into_iter().map(|mut finding| {
+    findings.extend(checkrun::lint_findings(&project, &documents).into_iter().map(|mut finding| {
         finding.document = ids.get(finding.rel_path.as_str()).map(|id| id.to_string());
         finding
     }));

@@ -12,9 +12,10 @@ use crate::history;
 use crate::project::{Project, ProjectError};
 use crate::store::Store;
 
-/// Every lint issue as a finding whose rule is the issue's code.
-pub fn lint_findings(project: &Project) -> Vec<Finding> {
-    crate::lint::lint(project).issues.iter().map(Finding::from_issue).collect()
+/// Every lint issue of the project, whose parsed documents are `documents`
+/// (`Project::read_all`), as a finding whose rule is the issue's code.
+pub fn lint_findings(project: &Project, documents: &[Document]) -> Vec<Finding> {
+    crate::lint::lint_parsed(project, documents).issues.iter().map(Finding::from_issue).collect()
 }
 
 /// The dataset note with id `id` (or at path `id`), if there is exactly one.

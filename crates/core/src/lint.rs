@@ -83,9 +83,7 @@ pub fn lint_cached(project: &Project, cache: &mut LintCache) -> LintReport {
                     document
                 }
             };
-            let mut facts = DocumentFacts::of(&document);
-            facts.later_issues = crate::negotiation::signoff::lint_issues(&project.config, &document);
-            (rel.clone(), (entry.size, entry.mtime_ns), facts)
+            (rel.clone(), (entry.size, entry.mtime_ns), DocumentFacts::checked(project, &document))
         })
         .collect();
     let comment_entries = project.comment_entries();
@@ -95,18 +93,7 @@ pub fn lint_cached(project: &Project, cache: &mut LintCache) -> LintReport {
         .collect::<Vec<_>>()
         .par_iter()
         .map(|entry| {
-            let rel = &entry.rel_path;
-            let comment = match project.resolve(rel).and_then(|path| {
-                std::fs::read(&path).map_err(|source| crate::project::ProjectError::Io { path: rel.clone(), source })
-            }) {
-                Ok(bytes) => parse_comment(rel, &bytes),
-                Err(error) => {
-                    let mut comment = parse_comment(rel, b"");
-                    comment.issues = vec![Issue::error(rel, "io", None, error.to_string())];
-                    comment
-                }
-            };
-            (rel.clone(), (entry.size, entry.mtime_ns), CommentFacts::of(&comment))
+            (entry.rel_path.clone(), (entry.size, entry.mtime_ns), CommentFacts::read(project, &entry.rel_path))
         })
         .collect();
     let reread = read_documents.len() + read_comments.len();
@@ -124,11 +111,40 @@ pub fn lint_cached(project: &Project, cache: &mut LintCache) -> LintReport {
         .filter_map(|entry| cache.comments.get(&entry.rel_path))
         .map(|(_, comment)| comment)
         .collect();
-    let mut report = lint_facts(&facts, &comments);
+    let mut report = finish(project, &facts, &comments, conflict_copies);
     report.reread = reread;
+    report
+}
+
+/// [`lint`] of documents already parsed — `Project::read_all`'s, in its order — for a caller
+/// that needs them for more than the lint (`seam check`), so the project is parsed once.
+pub fn lint_parsed(project: &Project, documents: &[Document]) -> LintReport {
+    let facts: Vec<DocumentFacts> =
+        documents.par_iter().map(|document| DocumentFacts::checked(project, document)).collect();
+    let comments: Vec<CommentFacts> =
+        project.comment_paths().par_iter().map(|rel| CommentFacts::read(project, rel)).collect();
+    let mut report = finish(
+        project,
+        &facts.iter().collect::<Vec<_>>(),
+        &comments.iter().collect::<Vec<_>>(),
+        project.conflict_copies(),
+    );
+    report.reread = comments.len();
+    report
+}
+
+/// The project-wide checks on every document's and comment's facts, the metrics run files, the
+/// sign-offs and the sync tools' conflict copies; sorted.
+fn finish(
+    project: &Project,
+    facts: &[&DocumentFacts],
+    comments: &[&CommentFacts],
+    conflict_copies: Vec<(String, String)>,
+) -> LintReport {
+    let mut report = lint_facts(facts, comments);
     let ids: HashSet<&str> = facts.iter().filter(|facts| facts.has_kind).map(|facts| facts.id.as_str()).collect();
     report.issues.extend(crate::metrics::runs::lint_runs(project, |id| ids.contains(id)));
-    for facts in &facts {
+    for facts in facts {
         report.issues.extend(facts.later_issues.iter().cloned());
     }
     for (copy, original) in conflict_copies {
@@ -159,6 +175,13 @@ struct DocumentFacts {
 }
 
 impl DocumentFacts {
+    /// [`DocumentFacts::of`] with the sign-off checks, which need the project's `seam.toml`.
+    fn checked(project: &Project, document: &Document) -> DocumentFacts {
+        let mut facts = DocumentFacts::of(document);
+        facts.later_issues = crate::negotiation::signoff::lint_issues(&project.config, document);
+        facts
+    }
+
     fn of(document: &Document) -> DocumentFacts {
         DocumentFacts {
             rel_path: document.rel_path.clone(),
@@ -181,6 +204,21 @@ struct CommentFacts {
 }
 
 impl CommentFacts {
+    /// Reads and parses the comment file at `rel`; a file that cannot be read is an `io` issue.
+    fn read(project: &Project, rel: &str) -> CommentFacts {
+        let comment = match project.resolve(rel).and_then(|path| {
+            std::fs::read(&path).map_err(|source| crate::project::ProjectError::Io { path: rel.to_string(), source })
+        }) {
+            Ok(bytes) => parse_comment(rel, &bytes),
+            Err(error) => {
+                let mut comment = parse_comment(rel, b"");
+                comment.issues = vec![Issue::error(rel, "io", None, error.to_string())];
+                comment
+            }
+        };
+        CommentFacts::of(&comment)
+    }
+
     fn of(comment: &Document) -> CommentFacts {
         let document = comment
             .tree

@@ -381,6 +381,8 @@ fn a_cached_lint_rereads_only_changed_files_and_reports_what_a_full_lint_does() 
     assert_eq!(cached.reread, 2, "the edited document and the new one");
     let full = lint(&project);
     same(&cached, &full);
+    // `seam check` lints the documents it has already parsed: the same report.
+    same(&seam_core::lint::lint_parsed(&project, &project.read_all()), &full);
     assert!(full.issues.iter().any(|issue| issue.code == "duplicate-id"), "{:?}", full.issues);
     assert!(full.issues.iter().any(|issue| issue.code == "unknown-link" && issue.rel_path == contract));
     assert!(full.issues.iter().any(|issue| issue.code == "sync-conflict-copy"));

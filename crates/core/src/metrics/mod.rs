@@ -454,12 +454,22 @@ pub fn refresh_store(project: &Project, store: &mut Store) -> Result<usize, Metr
 /// Reports of every requirement sheet in the project (after refreshing the time series), in
 /// the order of their paths.
 pub fn project_reports(project: &Project, store: &mut Store, today: i64) -> Result<Vec<SheetReport>, MetricsError> {
+    sheet_reports(project, store, &project.read_all(), today)
+}
+
+/// [`project_reports`] of documents already parsed (`Project::read_all`'s).
+pub fn sheet_reports(
+    project: &Project,
+    store: &mut Store,
+    documents: &[Document],
+    today: i64,
+) -> Result<Vec<SheetReport>, MetricsError> {
     refresh_store(project, store)?;
     let mut reports = Vec::new();
-    for document in project.read_all() {
+    for document in documents {
         let Some(Typed::Requirements(sheet)) = &document.typed else { continue };
         let series = store.metric_series(&document.id)?;
-        reports.push(sheet_report(&document, sheet, &series, &BTreeMap::new(), today));
+        reports.push(sheet_report(document, sheet, &series, &BTreeMap::new(), today));
     }
     reports.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     Ok(reports)
