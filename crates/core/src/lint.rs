@@ -67,42 +67,10 @@ pub fn lint_cached(project: &Project, cache: &mut LintCache) -> LintReport {
             None => documents.push(entry),
         }
     }
-    let stale = |entry: &&DiskEntry, stamp: Option<Stamp>| stamp != Some((entry.size, entry.mtime_ns));
-    let read_documents: Vec<(String, Stamp, DocumentFacts)> = documents
-        .iter()
-        .filter(|entry| stale(entry, cache.documents.get(&entry.rel_path).map(|(stamp, _)| *stamp)))
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|entry| {
-            let rel = &entry.rel_path;
-            let document = match project.read_document(rel) {
-                Ok(document) => document,
-                Err(error) => {
-                    let mut document = crate::document::parse_document(rel, b"");
-                    document.issues = vec![Issue::error(rel, "io", None, error.to_string())];
-                    document
-                }
-            };
-            (rel.clone(), (entry.size, entry.mtime_ns), DocumentFacts::checked(project, &document))
-        })
-        .collect();
     let comment_entries = project.comment_entries();
-    let read_comments: Vec<(String, Stamp, CommentFacts)> = comment_entries
-        .iter()
-        .filter(|entry| stale(entry, cache.comments.get(&entry.rel_path).map(|(stamp, _)| *stamp)))
-        .collect::<Vec<_>>()
-        .par_iter()
-        .map(|entry| {
-            (entry.rel_path.clone(), (entry.size, entry.mtime_ns), CommentFacts::read(project, &entry.rel_path))
-        })
-        .collect();
-    let reread = read_documents.len() + read_comments.len();
-    let listed: HashSet<&str> = documents.iter().map(|entry| entry.rel_path.as_str()).collect();
-    cache.documents.retain(|rel, _| listed.contains(rel.as_str()));
-    cache.documents.extend(read_documents.into_iter().map(|(rel, stamp, facts)| (rel, (stamp, facts))));
-    let listed: HashSet<&str> = comment_entries.iter().map(|entry| entry.rel_path.as_str()).collect();
-    cache.comments.retain(|rel, _| listed.contains(rel.as_str()));
-    cache.comments.extend(read_comments.into_iter().map(|(rel, stamp, comment)| (rel, (stamp, comment))));
+    let comment_refs: Vec<&DiskEntry> = comment_entries.iter().collect();
+    let reread = refresh(&mut cache.documents, &documents, |rel| DocumentFacts::read(project, rel))
+        + refresh(&mut cache.comments, &comment_refs, |rel| CommentFacts::read(project, rel));
 
     let facts: Vec<&DocumentFacts> =
         documents.iter().filter_map(|entry| cache.documents.get(&entry.rel_path)).map(|(_, facts)| facts).collect();
@@ -114,6 +82,29 @@ pub fn lint_cached(project: &Project, cache: &mut LintCache) -> LintReport {
     let mut report = finish(project, &facts, &comments, conflict_copies);
     report.reread = reread;
     report
+}
+
+/// Brings `cached` in line with `entries`: reads (on every core) the files whose size or mtime
+/// differ from what is cached, forgets files no longer listed. Returns how many were read.
+fn refresh<T: Send>(
+    cached: &mut HashMap<String, (Stamp, T)>,
+    entries: &[&DiskEntry],
+    read: impl Fn(&str) -> T + Sync,
+) -> usize {
+    let stale: Vec<&DiskEntry> = entries
+        .iter()
+        .copied()
+        .filter(|entry| cached.get(&entry.rel_path).map(|(stamp, _)| *stamp) != Some((entry.size, entry.mtime_ns)))
+        .collect();
+    let read: Vec<(String, (Stamp, T))> = stale
+        .par_iter()
+        .map(|entry| (entry.rel_path.clone(), ((entry.size, entry.mtime_ns), read(&entry.rel_path))))
+        .collect();
+    let listed: HashSet<&str> = entries.iter().map(|entry| entry.rel_path.as_str()).collect();
+    cached.retain(|rel, _| listed.contains(rel.as_str()));
+    let count = read.len();
+    cached.extend(read);
+    count
 }
 
 /// [`lint`] of documents already parsed — `Project::read_all`'s, in its order — for a caller
@@ -175,6 +166,20 @@ struct DocumentFacts {
 }
 
 impl DocumentFacts {
+    /// Reads and parses the document at `rel` and checks it; a file that cannot be read is an
+    /// `io` issue.
+    fn read(project: &Project, rel: &str) -> DocumentFacts {
+        let document = match project.read_document(rel) {
+            Ok(document) => document,
+            Err(error) => {
+                let mut document = crate::document::parse_document(rel, b"");
+                document.issues = vec![Issue::error(rel, "io", None, error.to_string())];
+                document
+            }
+        };
+        DocumentFacts::checked(project, &document)
+    }
+
     /// [`DocumentFacts::of`] with the sign-off checks, which need the project's `seam.toml`.
     fn checked(project: &Project, document: &Document) -> DocumentFacts {
         let mut facts = DocumentFacts::of(document);

@@ -67,6 +67,7 @@ impl Store {
                 .map_err(&sqlite_error)?;
             return rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error);
         };
+        self.set_rank_bounds()?;
         // A spelled-out prefix is walked lazily, so it is its own probe.
         let (fts_query, probe_query) = match self.spelled_out_prefix(query, &fts_query)? {
             Some(spelled_out) => (spelled_out.clone(), spelled_out),
@@ -83,23 +84,14 @@ impl Store {
                         seam_snippet(documents_fts, ?3) AS snippet, documents_fts.rank
                  FROM documents_fts
                  JOIN documents AS d ON d.doc_rowid = documents_fts.rowid
-                 WHERE documents_fts MATCH ?1 AND documents_fts.rank MATCH ?8 AND {FILTER_SQL}
+                 WHERE documents_fts MATCH ?1 AND documents_fts.rank MATCH 'seam_bm25()' AND {FILTER_SQL}
                  ORDER BY documents_fts.rank
                  LIMIT ?2"
             ))
             .map_err(&sqlite_error)?;
         let rows = statement
             .query_map(
-                params![
-                    fts_query,
-                    limit,
-                    SNIPPET_TOKENS,
-                    filter.kind,
-                    filter.status,
-                    filter.owner,
-                    filter.tag,
-                    self.rank_function()?
-                ],
+                params![fts_query, limit, SNIPPET_TOKENS, filter.kind, filter.status, filter.owner, filter.tag],
                 search_hit,
             )
             .map_err(&sqlite_error)?;
@@ -282,20 +274,20 @@ impl Store {
         Ok(found)
     }
 
-    /// The ranking function for `rank MATCH` (`seam_bm25`, store/fts5.rs), after giving it the
-    /// table's current rowid range.
-    fn rank_function(&self) -> Result<&'static str, StoreError> {
+    /// Gives the ranking function (`seam_bm25`, store/fts5.rs, named in the ranked queries'
+    /// `rank MATCH`) the table's current rowid range; once per search.
+    fn set_rank_bounds(&self) -> Result<(), StoreError> {
         let (first, last): (Option<i64>, Option<i64>) = self
             .conn
             .prepare_cached("SELECT (SELECT min(doc_rowid) FROM documents), (SELECT max(doc_rowid) FROM documents)")
             .and_then(|mut statement| statement.query_row([], |row| Ok((row.get(0)?, row.get(1)?))))
             .map_err(sqlite_error_for(&self.path))?;
         self.rank_bounds.set(first.unwrap_or(0), last.unwrap_or(0));
-        Ok("seam_bm25()")
+        Ok(())
     }
 
     /// The best `limit` matches of `fts_query` among documents with a rowid above `floor`, with
-    /// snippets. Ordered by FTS5's `rank` column (set per query to [`Store::rank_function`]):
+    /// snippets. Ordered by FTS5's `rank` column (`seam_bm25`, see [`Store::set_rank_bounds`]):
     /// FTS5 then sorts inside the table and computes snippets only for the rows that survive the
     /// limit; ordering by a bm25(…) expression would make SQLite compute every matching row's
     /// snippet before sorting.
@@ -309,7 +301,7 @@ impl Store {
                      SELECT rowid, rank,
                             seam_snippet(documents_fts, ?3) AS snippet
                      FROM documents_fts
-                     WHERE documents_fts MATCH ?1 AND rowid > ?4 AND rank MATCH ?5
+                     WHERE documents_fts MATCH ?1 AND rowid > ?4 AND rank MATCH 'seam_bm25()'
                      ORDER BY rank
                      LIMIT ?2
                  ) AS hit
@@ -317,9 +309,8 @@ impl Store {
                  ORDER BY hit.rank",
             )
             .map_err(&sqlite_error)?;
-        let rows = statement
-            .query_map(params![fts_query, limit, SNIPPET_TOKENS, floor, self.rank_function()?], search_hit)
-            .map_err(&sqlite_error)?;
+        let rows =
+            statement.query_map(params![fts_query, limit, SNIPPET_TOKENS, floor], search_hit).map_err(&sqlite_error)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(&sqlite_error)
     }
 }
