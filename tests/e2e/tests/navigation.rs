@@ -179,48 +179,40 @@ async fn links_complete_click_through_and_show_as_backlinks() {
     app.check("go to the end", editor.send_keys(Key::Control + Key::End).await).await;
     app.check("new paragraph", editor.send_keys(Key::Enter + Key::Enter).await).await;
     app.check("start a link", editor.send_keys("[[support-tickets-20").await).await;
-    // Move to the 2023 option, one key at a time until it is the selected one. The labels are
-    // read in one script (the list may re-render between finding an option and reading it).
-    // CodeMirror ignores keys that arrive within 75 ms of the list opening or updating (its
-    // `interactionDelay`): a pause before each key, as a person would leave. The list closes
-    // when the editor loses focus — other tests' windows open on the same display — so a closed
-    // list is opened again by retyping the last character.
-    let pause = || tokio::time::sleep(std::time::Duration::from_millis(150));
-    app.wait_until(&format!("{target_id} selected in the completion list"), WAIT_TIMEOUT, async || {
+    // Pick the 2023 option with the mouse: CodeMirror applies an option on mousedown. (Accepting
+    // with Enter raced here: the list closes when the editor loses focus — other tests' windows
+    // open on the same display — and an Enter that arrives after that inserts a newline instead.)
+    // The labels and element ids are read in one script (the list may re-render between finding
+    // an option and reading it); a closed list is opened again by retyping the last character.
+    app.wait_until(&format!("{target_id} picked from the completion list"), WAIT_TIMEOUT, async || {
         let read = app
             .driver()
             .execute(
                 "const options = Array.from(document.querySelectorAll('.cm-tooltip-autocomplete li[role=option]'));
-                 return [options.map((li) => li.textContent), options.findIndex((li) => li.getAttribute('aria-selected') === 'true')];",
+                 return options.map((li) => [li.textContent, li.id]);",
                 Vec::new(),
             )
             .await
             .map_err(|error| error.to_string())?;
-        let (labels, selected): (Vec<String>, i64) =
+        let options: Vec<(String, String)> =
             serde_json::from_value(read.json().clone()).map_err(|error| error.to_string())?;
-        pause().await;
-        if labels.is_empty() {
+        if options.is_empty() {
             app.driver()
                 .execute("document.querySelector('[data-testid=\"body-editor\"] .cm-content').focus();", Vec::new())
                 .await
                 .map_err(|error| error.to_string())?;
             editor.send_keys(Key::Backspace + "0").await.map_err(|error| error.to_string())?;
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
             return Err("the completion list closed; typed the last character again".to_string());
         }
-        let Some(index) = labels.iter().position(|label| label.starts_with(target_id)) else {
-            panic!("the completion list should offer {target_id}; it offers {labels:?}");
+        let Some((_, option_id)) = options.iter().find(|(label, _)| label.starts_with(target_id)) else {
+            panic!("the completion list should offer {target_id}; it offers {options:?}");
         };
-        let selected = usize::try_from(selected).ok();
-        if selected == Some(index) {
-            return Ok(());
-        }
-        let key = if selected.is_some_and(|selected| selected > index) { Key::Up } else { Key::Down };
-        editor.send_keys(key).await.map_err(|error| error.to_string())?;
-        Err(format!("option {selected:?} selected of {labels:?}"))
+        let option = app.driver().find(By::Id(option_id)).await.map_err(|error| error.to_string())?;
+        option.click().await.map_err(|error| format!("clicking {option_id}: {error}"))?;
+        Ok(())
     })
     .await;
-    pause().await;
-    app.check("accept the completion", editor.send_keys(Key::Enter).await).await;
     app.wait_until("the completed link in the editor", WAIT_TIMEOUT, async || {
         let lines = app
             .driver()
