@@ -35,13 +35,14 @@ impl OpenProject {
     pub fn open(app: &AppHandle, path: &Path) -> Result<(OpenProject, ProjectInfo), ErrorDto> {
         let project = Project::discover(path)?;
         let mut store = Store::open_for_project(&project.root)?;
-        // Saves happen while the user waits: the write-ahead log is checkpointed and the full-text
-        // index merged off their path.
-        store.maintain_in_background()?;
         let emitter = crate::events::IndexProgressEmitter::new(app, &project.root);
         let report = project::index_with_progress(&project, &mut store, IndexOptions::default(), &|progress| {
             emitter.report(progress);
         })?;
+        // Saves happen while the user waits: the write-ahead log is checkpointed and the full-text
+        // index merged off their path. Started after the index: a new database is built without
+        // the log (`Store::finish_fresh_build`), and the merges after a large index start now.
+        store.maintain_in_background()?;
         let (watch_mode, watch_note) = seam_core::sync::suggested_watch_mode(&project.root);
         let info = ProjectInfo {
             root: project.root.display().to_string(),

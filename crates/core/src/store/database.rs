@@ -21,6 +21,117 @@ pub struct Store {
     maintainer: Option<BackgroundMaintenance>,
     /// What `seam_bm25` estimates against on this connection (store/fts5.rs).
     pub(super) rank_bounds: std::sync::Arc<super::fts5::RankBounds>,
+    /// Set while a database created by this open is being filled (see [`FreshBuild`]).
+    fresh: Option<FreshBuild>,
+}
+
+/// A database this process created and is filling for the first time. Nothing in it exists
+/// anywhere else yet (the folder is the truth, and a new database has no history), so until
+/// [`Store::finish_fresh_build`] it is written without the write-ahead log and without syncs: the
+/// rollback journal is kept in memory (and pages past the end of the file, all of a new
+/// database's, are not journaled at all), so every page is written once instead of once to the
+/// log and again by the checkpoint. A build killed half-way may leave a torn file; the marker
+/// file next to the database says so, and the next open deletes the database and builds it again.
+/// Every open first takes the lock file next to the database, so a second process waits for a
+/// build in progress instead of taking its marker for a stale one.
+#[derive(Debug)]
+struct FreshBuild {
+    marker: PathBuf,
+    /// Held until the build is finished.
+    _lock: std::fs::File,
+}
+
+impl Drop for Store {
+    /// A store closed before its indexer finished a fresh build (an error, a panic unwinding)
+    /// holds committed, consistent rows: finish it so the next open does not start over. Only a
+    /// process killed mid-build leaves the marker.
+    fn drop(&mut self) {
+        let _ = self.finish_fresh_build();
+    }
+}
+
+/// How long an open waits for another process that is building the same database.
+const FRESH_BUILD_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// `path` with `suffix` appended to its file name (`seam.db` → `seam.db-building`).
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+impl FreshBuild {
+    /// Takes the lock next to `db_path`, deletes what a build that never finished left, and
+    /// returns the build (lock held, marker written) when no database exists; None otherwise
+    /// (the lock is released).
+    fn begin_if_new(db_path: &Path) -> Result<Option<FreshBuild>, StoreError> {
+        let io_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Io { path, source }
+        };
+        let lock_path = sibling(db_path, "-lock");
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io_error(&lock_path))?;
+        let waited_from = std::time::Instant::now();
+        loop {
+            match lock.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if waited_from.elapsed() < FRESH_BUILD_WAIT => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::Io {
+                        path: db_path.to_path_buf(),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::WouldBlock,
+                            "another Seam process has been building this database for minutes; try again when it is done",
+                        ),
+                    });
+                }
+                Err(std::fs::TryLockError::Error(source)) => return Err(io_error(&lock_path)(source)),
+            }
+        }
+        let marker = sibling(db_path, "-building");
+        if marker.exists() {
+            // The lock is ours, so the build that wrote the marker is gone: its file may be torn.
+            for path in [
+                db_path.to_path_buf(),
+                sibling(db_path, "-wal"),
+                sibling(db_path, "-shm"),
+                sibling(db_path, "-journal"),
+            ] {
+                match std::fs::remove_file(&path) {
+                    Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(io_error(&path)(error)),
+                    _ => {}
+                }
+            }
+            std::fs::remove_file(&marker).map_err(io_error(&marker))?;
+        }
+        if db_path.exists() {
+            return Ok(None);
+        }
+        // The marker is on disk before the database's first page.
+        std::fs::File::create(&marker).and_then(|file| file.sync_all()).map_err(io_error(&marker))?;
+        sync_parent(&marker).map_err(io_error(&marker))?;
+        Ok(Some(FreshBuild { marker, _lock: lock }))
+    }
+}
+
+/// Makes a file's creation or removal in its folder durable (a no-op where folders cannot be
+/// opened for that).
+fn sync_parent(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    if let Some(parent) = path.parent() {
+        std::fs::File::open(parent)?.sync_all()?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// How often the background maintenance looks for work when it found none last time (see
@@ -78,11 +189,13 @@ impl Store {
             std::fs::create_dir_all(parent).map_err(|source| StoreError::Io { path: parent.to_path_buf(), source })?;
         }
         let sqlite_error = sqlite_error_for(db_path);
+        let fresh = FreshBuild::begin_if_new(db_path)?;
         let mut conn = Connection::open(db_path).map_err(&sqlite_error)?;
         // journal_mode answers with the resulting mode, so it must be read back.
-        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+        let (journal_mode, synchronous) = if fresh.is_some() { ("MEMORY", "OFF") } else { ("WAL", "NORMAL") };
+        conn.pragma_update_and_check(None, "journal_mode", journal_mode, |row| row.get::<_, String>(0))
             .map_err(&sqlite_error)?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(&sqlite_error)?;
+        conn.pragma_update(None, "synchronous", synchronous).map_err(&sqlite_error)?;
         conn.pragma_update(None, "foreign_keys", "ON").map_err(&sqlite_error)?;
         conn.pragma_update(None, "cache_size", -CACHE_SIZE_KIB).map_err(&sqlite_error)?;
         conn.pragma_update(None, "temp_store", "MEMORY").map_err(&sqlite_error)?;
@@ -97,7 +210,27 @@ impl Store {
              USING fts5vocab('main', 'documents_fts', 'row')",
         )
         .map_err(&sqlite_error)?;
-        Ok(Store { conn, path: db_path.to_path_buf(), maintainer: None, rank_bounds })
+        Ok(Store { conn, path: db_path.to_path_buf(), maintainer: None, rank_bounds, fresh })
+    }
+
+    /// Ends a fresh build (see [`FreshBuild`]): the database goes to WAL mode, is synced to disk,
+    /// and its marker is removed. The indexer calls it after its first run; a no-op otherwise.
+    pub fn finish_fresh_build(&mut self) -> Result<(), StoreError> {
+        let Some(build) = self.fresh.take() else {
+            return Ok(());
+        };
+        let sqlite_error = sqlite_error_for(&self.path);
+        self.conn
+            .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
+            .map_err(&sqlite_error)?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL").map_err(&sqlite_error)?;
+        let io_error = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Io { path, source }
+        };
+        std::fs::File::open(&self.path).and_then(|file| file.sync_all()).map_err(io_error(&self.path))?;
+        std::fs::remove_file(&build.marker).map_err(io_error(&build.marker))?;
+        sync_parent(&build.marker).map_err(io_error(&build.marker))
     }
 
     /// For a long-lived store that saves while someone waits (the app): keeps the two kinds of
@@ -121,6 +254,8 @@ impl Store {
         if self.maintainer.is_some() {
             return Ok(());
         }
+        // Its connection needs the database in WAL mode.
+        self.finish_fresh_build()?;
         let sqlite_error = sqlite_error_for(&self.path);
         let conn = Connection::open(&self.path).map_err(&sqlite_error)?;
         // A step that finds the database locked by a save skips its turn instead of waiting.

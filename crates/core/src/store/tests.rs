@@ -423,6 +423,87 @@ fn reopening_keeps_the_data() {
     assert_eq!(store.search("holdout", 10).expect("search").len(), 1);
 }
 
+fn journal_mode(store: &Store) -> String {
+    store.conn.query_row("PRAGMA journal_mode", [], |row| row.get(0)).expect("journal_mode")
+}
+
+#[test]
+fn a_new_database_is_built_without_the_log_then_switched_to_wal_and_unmarked() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let db_path = folder.path().join("seam.db");
+    let marker = folder.path().join("seam.db-building");
+    let mut store = Store::open_at(&db_path).expect("open");
+    assert!(marker.exists(), "a fresh build is marked while it runs");
+    assert_eq!(journal_mode(&store), "memory");
+    store.apply(&sample_documents(), &[]).expect("apply");
+    store.finish_fresh_build().expect("finish");
+    assert!(!marker.exists());
+    assert_eq!(journal_mode(&store), "wal");
+    store.apply(&sample_documents()[..1], &[]).expect("a write in WAL mode");
+    drop(store);
+
+    // An existing database opens in WAL mode directly, unmarked.
+    let store = Store::open_at(&db_path).expect("reopen");
+    assert!(!marker.exists());
+    assert_eq!(journal_mode(&store), "wal");
+    assert_eq!(store.document_count().expect("count"), 3);
+}
+
+#[test]
+fn a_store_closed_mid_build_finishes_it_and_keeps_what_it_committed() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let db_path = folder.path().join("seam.db");
+    {
+        let mut store = Store::open_at(&db_path).expect("open");
+        store.apply(&sample_documents(), &[]).expect("apply");
+        // Dropped without finish_fresh_build, as when an index run returns an error.
+    }
+    assert!(!folder.path().join("seam.db-building").exists());
+    let store = Store::open_at(&db_path).expect("reopen");
+    assert_eq!(journal_mode(&store), "wal");
+    assert_eq!(store.document_count().expect("count"), 3);
+}
+
+#[test]
+fn a_build_killed_half_way_is_thrown_away_and_started_again() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let db_path = folder.path().join("seam.db");
+    // What a killed build leaves: its marker, and a database that may be torn.
+    std::fs::write(&db_path, b"SQLite format 3\0 torn half way").expect("torn database");
+    std::fs::write(folder.path().join("seam.db-journal"), b"").expect("journal");
+    std::fs::write(folder.path().join("seam.db-building"), b"").expect("marker");
+    let mut store = Store::open_at(&db_path).expect("the torn database is replaced");
+    assert!(!folder.path().join("seam.db-journal").exists());
+    assert_eq!(store.document_count().expect("count"), 0);
+    store.apply(&sample_documents(), &[]).expect("apply");
+    store.finish_fresh_build().expect("finish");
+    assert!(!folder.path().join("seam.db-building").exists());
+    assert_eq!(store.search("holdout", 10).expect("search").len(), 1);
+}
+
+#[test]
+fn a_second_open_waits_for_the_build_in_progress_instead_of_discarding_it() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let db_path = folder.path().join("seam.db");
+    let mut builder = Store::open_at(&db_path).expect("open");
+    builder.apply(&sample_documents(), &[]).expect("apply");
+    let (opened, waiting) = std::sync::mpsc::channel();
+    let second = {
+        let db_path = db_path.clone();
+        std::thread::spawn(move || {
+            let store = Store::open_at(&db_path).expect("second open");
+            opened.send(()).expect("send");
+            store.document_count().expect("count")
+        })
+    };
+    assert!(
+        waiting.recv_timeout(std::time::Duration::from_millis(300)).is_err(),
+        "the second open must wait while the database is being built"
+    );
+    builder.finish_fresh_build().expect("finish");
+    assert_eq!(second.join().expect("second thread"), 3, "the second open sees the finished build");
+}
+
 #[test]
 fn open_for_project_never_writes_into_the_project() {
     let project = tempfile::tempdir().expect("tempdir");
