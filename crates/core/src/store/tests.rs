@@ -434,7 +434,7 @@ fn a_new_database_is_built_without_the_log_then_switched_to_wal_and_unmarked() {
     let marker = folder.path().join("seam.db-building");
     let mut store = Store::open_at(&db_path).expect("open");
     assert!(marker.exists(), "a fresh build is marked while it runs");
-    assert_eq!(journal_mode(&store), "memory");
+    assert_eq!(journal_mode(&store), "off");
     store.apply(&sample_documents(), &[]).expect("apply");
     store.finish_fresh_build().expect("finish");
     assert!(!marker.exists());
@@ -461,6 +461,29 @@ fn a_store_closed_mid_build_finishes_it_and_keeps_what_it_committed() {
     assert!(!folder.path().join("seam.db-building").exists());
     let store = Store::open_at(&db_path).expect("reopen");
     assert_eq!(journal_mode(&store), "wal");
+    assert_eq!(store.document_count().expect("count"), 3);
+}
+
+#[test]
+fn an_index_run_that_fails_during_a_build_leaves_it_to_be_started_again() {
+    let folder = tempfile::tempdir().expect("tempdir");
+    let db_path = folder.path().join("seam.db");
+    let documents = sample_documents();
+    let failed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut store = Store::open_at(&db_path).expect("open");
+        // The second batch never comes: the run panics half-way, with rows written and no
+        // journal to roll them back.
+        let batches = [Some(&documents[..2]), None]
+            .into_iter()
+            .map(|batch| batch.unwrap_or_else(|| panic!("parsing failed half-way")));
+        let _ = store.apply_batches(batches, &[]);
+    }));
+    assert!(failed.is_err());
+    assert!(folder.path().join("seam.db-building").exists(), "the unfinished build stays marked");
+    let mut store = Store::open_at(&db_path).expect("reopen");
+    assert_eq!(store.document_count().expect("count"), 0, "the next open starts over");
+    store.apply(&documents, &[]).expect("apply");
+    store.finish_fresh_build().expect("finish");
     assert_eq!(store.document_count().expect("count"), 3);
 }
 
