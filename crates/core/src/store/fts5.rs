@@ -34,13 +34,30 @@ pub(crate) const RANK_FUNCTION: &str = "seam_bm25";
 /// Per column of the full-text table (title, id, tags, field_text, body): title highest.
 pub(crate) const COLUMN_WEIGHTS: [f64; 5] = [10.0, 6.0, 4.0, 2.0, 1.0];
 
-/// The full-text table's smallest and largest rowid, for `seam_bm25`'s estimates; one per
-/// connection, set by the store before each ranked query.
+/// What `seam_bm25` reads besides FTS5, one per connection: the full-text table's smallest and
+/// largest rowid for its estimates, set by the store before each search, and the documents'
+/// lengths it has looked up.
 #[derive(Debug, Default)]
 pub(crate) struct RankBounds {
     first: AtomicI64,
     last: AtomicI64,
+    lengths: std::sync::Mutex<DocumentLengths>,
 }
+
+/// Each document's length in tokens (all columns), by rowid, as ranking looked them up. FTS5
+/// answers a length with a lookup in its `docsize` table through a prepared statement, for every
+/// row a query ranks: a fifth of a search's time. The lengths stay valid until the table changes:
+/// `stamp` is the connection's count of rows it changed and SQLite's `data_version` (which
+/// moves when another connection commits) at the time they were looked up.
+#[derive(Debug, Default)]
+struct DocumentLengths {
+    stamp: (u64, i64),
+    /// 0: not looked up yet (a document's id is at least one token).
+    tokens: Vec<u32>,
+}
+
+/// Rowids above this are not cached (a table whose rowids grew far past its documents).
+const MAX_CACHED_ROWID: i64 = 4_000_000;
 
 impl RankBounds {
     pub(crate) fn set(&self, first: i64, last: i64) {
@@ -50,6 +67,34 @@ impl RankBounds {
 
     fn get(&self) -> (i64, i64) {
         (self.first.load(Ordering::Relaxed), self.last.load(Ordering::Relaxed))
+    }
+
+    /// Forgets the cached lengths unless `stamp` (see [`DocumentLengths`]) is the one they were
+    /// looked up under.
+    pub(crate) fn keep_lengths_for(&self, stamp: (u64, i64)) {
+        let mut lengths = self.lengths.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if lengths.stamp != stamp {
+            lengths.stamp = stamp;
+            lengths.tokens.clear();
+        }
+    }
+
+    fn cached_length(&self, rowid: i64) -> Option<c_int> {
+        let lengths = self.lengths.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let tokens = *lengths.tokens.get(usize::try_from(rowid).ok()?)?;
+        (tokens > 0).then(|| c_int::try_from(tokens).unwrap_or(c_int::MAX))
+    }
+
+    fn remember_length(&self, rowid: i64, tokens: c_int) {
+        let (Ok(index), Ok(tokens)) = (usize::try_from(rowid), u32::try_from(tokens)) else { return };
+        if rowid > MAX_CACHED_ROWID {
+            return;
+        }
+        let mut lengths = self.lengths.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if lengths.tokens.len() <= index {
+            lengths.tokens.resize(index + 1, 0);
+        }
+        lengths.tokens[index] = tokens;
     }
 }
 
@@ -298,8 +343,18 @@ unsafe fn score(api: &ffi::Fts5ExtensionApi, fts: *mut ffi::Fts5Context) -> Resu
             *frequency += weight;
         }
     }
-    let mut row_tokens: c_int = 0;
-    rc(api.xColumnSize.ok_or(ffi::SQLITE_MISUSE)?(fts, -1, &mut row_tokens))?;
+    let rowid = api.xRowid.ok_or(ffi::SQLITE_MISUSE)?(fts);
+    let row_tokens = match (!bounds.is_null()).then(|| (*bounds).cached_length(rowid)).flatten() {
+        Some(tokens) => tokens,
+        None => {
+            let mut tokens: c_int = 0;
+            rc(api.xColumnSize.ok_or(ffi::SQLITE_MISUSE)?(fts, -1, &mut tokens))?;
+            if !bounds.is_null() {
+                (*bounds).remember_length(rowid, tokens);
+            }
+            tokens
+        }
+    };
     let length_norm = 1.0 - B + B * f64::from(row_tokens) / data.average_tokens;
     Ok(data
         .idf

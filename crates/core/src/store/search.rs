@@ -275,7 +275,9 @@ impl Store {
     }
 
     /// Gives the ranking function (`seam_bm25`, store/fts5.rs, named in the ranked queries'
-    /// `rank MATCH`) the table's current rowid range; once per search.
+    /// `rank MATCH`) the table's current rowid range, and lets it keep the document lengths it
+    /// looked up unless the table changed since (a write on this connection or a commit on
+    /// another); once per search.
     fn set_rank_bounds(&self) -> Result<(), StoreError> {
         let (first, last): (Option<i64>, Option<i64>) = self
             .conn
@@ -283,6 +285,9 @@ impl Store {
             .and_then(|mut statement| statement.query_row([], |row| Ok((row.get(0)?, row.get(1)?))))
             .map_err(sqlite_error_for(&self.path))?;
         self.rank_bounds.set(first.unwrap_or(0), last.unwrap_or(0));
+        let data_version: i64 =
+            self.conn.query_row("PRAGMA data_version", [], |row| row.get(0)).map_err(sqlite_error_for(&self.path))?;
+        self.rank_bounds.keep_lengths_for((self.conn.total_changes(), data_version));
         Ok(())
     }
 

@@ -182,11 +182,32 @@ fn seam_bm25_scores_as_fts5_bm25_when_it_counts_every_match() {
         })
         .collect();
     test.store.apply(&documents, &[]).expect("apply");
+    assert_scores_are_bm25s(&test.store);
+    // Twice: the second time with the document lengths seam_bm25 looked up the first time.
+    assert_scores_are_bm25s(&test.store);
+
+    // Lengths change with the documents: an edit through this store, and one committed by
+    // another connection, are both seen by the next search.
+    let mut longer = documents[4].clone();
+    longer.body = format!("{} {}", longer.body, "more words here ".repeat(30));
+    longer.hash = fake_hash(&longer.body);
+    test.store.apply(std::slice::from_ref(&longer), &[]).expect("edit");
+    assert_scores_are_bm25s(&test.store);
+    test.store.finish_fresh_build().expect("finish the build before a second open");
+    let mut other = Store::open_at(test.store.path()).expect("a second connection");
+    let mut shorter = documents[8].clone();
+    shorter.body = "drift".to_string();
+    shorter.hash = fake_hash(&shorter.body);
+    other.apply(std::slice::from_ref(&shorter), &[]).expect("edit elsewhere");
+    assert_scores_are_bm25s(&test.store);
+}
+
+/// Every hit's score is FTS5's bm25 with the table's weights, and hits come best first.
+fn assert_scores_are_bm25s(store: &Store) {
     for query in ["drift ", "seasonality drift ", "monitoring ", "season"] {
-        let ours = test.store.search(query, 100).expect("search");
+        let ours = store.search(query, 100).expect("search");
         let fts_query = super::search::fts_query(query).expect("query");
-        let mut statement = test
-            .store
+        let mut statement = store
             .conn
             .prepare(
                 "SELECT d.rel_path, bm25(documents_fts, 10.0, 6.0, 4.0, 2.0, 1.0) FROM documents_fts
