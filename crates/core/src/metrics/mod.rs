@@ -560,12 +560,16 @@ pub struct Overview {
     pub graph: system::SystemGraph,
 }
 
+/// Sheets parsed at once by [`overview`].
+const SHEETS_PER_CHUNK: usize = 64;
+
 /// Builds the dashboard's overview: every sheet judged (after refreshing the time series) and the
 /// system graph with each node's open issues (`lint`'s issues of its file plus unresolved
 /// comments). The caller passes the project's lint (the app's is cached, see
 /// `lint::lint_cached`). Documents are parsed on every core and reduced at once to what the
-/// graph needs; requirement sheets, whose reports need the store, are read again one by one in
-/// a second pass — a 10k project's parsed documents took 800 MB when they were all held.
+/// graph needs; requirement sheets, whose reports need the store, are read again in a second
+/// pass, [`SHEETS_PER_CHUNK`] at a time — a 10k project's parsed documents took 800 MB when they
+/// were all held.
 pub fn overview(
     project: &Project,
     store: &mut Store,
@@ -579,12 +583,21 @@ pub fn overview(
         .par_iter()
         .filter_map(|rel| project.read_document(rel).ok().as_ref().and_then(system::GraphFacts::of))
         .collect();
+    // Sheets are re-read in parallel a chunk at a time (a parsed document is large; the store
+    // answers their series one by one).
+    let sheet_paths: Vec<&str> = facts
+        .iter()
+        .filter(|facts| matches!(facts.part, system::GraphPart::Requirements { .. }))
+        .map(|facts| facts.rel_path.as_str())
+        .collect();
     let mut sheets = Vec::new();
-    for sheet_facts in facts.iter().filter(|facts| matches!(facts.part, system::GraphPart::Requirements { .. })) {
-        let Ok(document) = project.read_document(&sheet_facts.rel_path) else { continue };
-        let Some(Typed::Requirements(sheet)) = &document.typed else { continue };
-        let series = store.metric_series(&document.id)?;
-        sheets.push(sheet_report(&document, sheet, &series, &BTreeMap::new(), today));
+    for chunk in sheet_paths.chunks(SHEETS_PER_CHUNK) {
+        let documents: Vec<Document> = chunk.par_iter().filter_map(|rel| project.read_document(rel).ok()).collect();
+        for document in &documents {
+            let Some(Typed::Requirements(sheet)) = &document.typed else { continue };
+            let series = store.metric_series(&document.id)?;
+            sheets.push(sheet_report(document, sheet, &series, &BTreeMap::new(), today));
+        }
     }
     sheets.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     let mut open_issues: BTreeMap<String, usize> = BTreeMap::new();
@@ -593,19 +606,26 @@ pub fn overview(
     }
     let path_of_id: BTreeMap<&str, &str> =
         facts.iter().map(|document| (document.id.as_str(), document.rel_path.as_str())).collect();
-    for rel in project.comment_paths() {
-        let Ok(bytes) = project
-            .resolve(&rel)
-            .and_then(|path| std::fs::read(&path).map_err(|source| ProjectError::Io { path: rel.clone(), source }))
-        else {
-            continue;
-        };
-        let comment = crate::document::parse_comment(&rel, &bytes);
-        let resolved = comment.json.get("resolved").and_then(serde_json::Value::as_bool).unwrap_or(false);
-        let target = comment.json.get("document").and_then(serde_json::Value::as_str);
-        if let (false, Some(path)) = (resolved, target.and_then(|id| path_of_id.get(id))) {
-            *open_issues.entry((*path).to_string()).or_default() += 1;
-        }
+    // The documents with unresolved comments, one entry per comment, read on every core.
+    let commented: Vec<&str> = project
+        .comment_paths()
+        .par_iter()
+        .filter_map(|rel| {
+            let bytes = project
+                .resolve(rel)
+                .and_then(|path| std::fs::read(&path).map_err(|source| ProjectError::Io { path: rel.clone(), source }))
+                .ok()?;
+            let comment = crate::document::parse_comment(rel, &bytes);
+            let resolved = comment.json.get("resolved").and_then(serde_json::Value::as_bool).unwrap_or(false);
+            let target = comment.json.get("document").and_then(serde_json::Value::as_str)?;
+            if resolved {
+                return None;
+            }
+            path_of_id.get(target).copied()
+        })
+        .collect();
+    for path in commented {
+        *open_issues.entry(path.to_string()).or_default() += 1;
     }
     let graph = system::system_graph(&facts, &open_issues, &sheets);
     Ok(Overview { sheets, graph })
