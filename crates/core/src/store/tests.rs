@@ -471,13 +471,13 @@ fn a_new_database_is_built_without_the_log_then_switched_to_wal_and_unmarked() {
 }
 
 #[test]
-fn a_store_closed_mid_build_finishes_it_and_keeps_what_it_committed() {
+fn a_store_closed_before_finishing_its_build_finishes_it_when_every_write_completed() {
     let folder = tempfile::tempdir().expect("tempdir");
     let db_path = folder.path().join("seam.db");
     {
         let mut store = Store::open_at(&db_path).expect("open");
         store.apply(&sample_documents(), &[]).expect("apply");
-        // Dropped without finish_fresh_build, as when an index run returns an error.
+        // Dropped without finish_fresh_build, as by a command that wrote without indexing.
     }
     assert!(!folder.path().join("seam.db-building").exists());
     let store = Store::open_at(&db_path).expect("reopen");
