@@ -560,16 +560,12 @@ pub struct Overview {
     pub graph: system::SystemGraph,
 }
 
-/// Sheets parsed at once by [`overview`].
-const SHEETS_PER_CHUNK: usize = 64;
-
 /// Builds the dashboard's overview: every sheet judged (after refreshing the time series) and the
 /// system graph with each node's open issues (`lint`'s issues of its file plus unresolved
 /// comments). The caller passes the project's lint (the app's is cached, see
 /// `lint::lint_cached`). Documents are parsed on every core and reduced at once to what the
-/// graph needs; requirement sheets, whose reports need the store, are read again in a second
-/// pass, [`SHEETS_PER_CHUNK`] at a time — a 10k project's parsed documents took 800 MB when they
-/// were all held.
+/// graph needs, sheets judged against their series (read from the store first, all at once) as
+/// they are parsed — a 10k project's parsed documents took 800 MB when they were all held.
 pub fn overview(
     project: &Project,
     store: &mut Store,
@@ -578,27 +574,27 @@ pub fn overview(
 ) -> Result<Overview, MetricsError> {
     use rayon::prelude::*;
     refresh_store(project, store)?;
-    let facts: Vec<system::GraphFacts> = project
+    let series = store.all_metric_series()?;
+    let no_series = Vec::new();
+    // Each document is reduced to what the graph needs as it is parsed, and a sheet is judged
+    // there too: nothing parsed is held past its turn.
+    let (facts, sheets): (Vec<system::GraphFacts>, Vec<Option<SheetReport>>) = project
         .document_paths()
         .par_iter()
-        .filter_map(|rel| project.read_document(rel).ok().as_ref().and_then(system::GraphFacts::of))
-        .collect();
-    // Sheets are re-read in parallel a chunk at a time (a parsed document is large; the store
-    // answers their series one by one).
-    let sheet_paths: Vec<&str> = facts
-        .iter()
-        .filter(|facts| matches!(facts.part, system::GraphPart::Requirements { .. }))
-        .map(|facts| facts.rel_path.as_str())
-        .collect();
-    let mut sheets = Vec::new();
-    for chunk in sheet_paths.chunks(SHEETS_PER_CHUNK) {
-        let documents: Vec<Document> = chunk.par_iter().filter_map(|rel| project.read_document(rel).ok()).collect();
-        for document in &documents {
-            let Some(Typed::Requirements(sheet)) = &document.typed else { continue };
-            let series = store.metric_series(&document.id)?;
-            sheets.push(sheet_report(document, sheet, &series, &BTreeMap::new(), today));
-        }
-    }
+        .filter_map(|rel| {
+            let document = project.read_document(rel).ok()?;
+            let facts = system::GraphFacts::of(&document)?;
+            let report = match (&facts.part, &document.typed) {
+                (system::GraphPart::Requirements { .. }, Some(Typed::Requirements(sheet))) => {
+                    let series = series.get(&document.id).unwrap_or(&no_series);
+                    Some(sheet_report(&document, sheet, series, &BTreeMap::new(), today))
+                }
+                _ => None,
+            };
+            Some((facts, report))
+        })
+        .unzip();
+    let mut sheets: Vec<SheetReport> = sheets.into_iter().flatten().collect();
     sheets.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     let mut open_issues: BTreeMap<String, usize> = BTreeMap::new();
     for issue in &lint.issues {

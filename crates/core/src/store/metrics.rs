@@ -77,26 +77,43 @@ impl Store {
         let sqlite_error = sqlite_error_for(&self.path);
         let mut statement = self
             .conn
-            .prepare_cached(
-                "SELECT p.requirement, p.metric, p.slice, p.name, p.value, p.at, r.source, p.run_path
-                 FROM metric_points p JOIN metric_runs r ON r.rel_path = p.run_path
-                 WHERE p.sheet = ?1 ORDER BY p.at, r.imported_at, p.rowid",
-            )
+            .prepare_cached(&format!("{SERIES_SQL} WHERE p.sheet = ?1 ORDER BY p.at, r.imported_at, p.rowid"))
             .map_err(&sqlite_error)?;
-        let rows = statement
-            .query_map(params![sheet], |row| {
-                Ok(SeriesPoint {
-                    requirement: row.get(0)?,
-                    metric: row.get(1)?,
-                    slice: row.get(2)?,
-                    name: row.get(3)?,
-                    value: row.get(4)?,
-                    at: row.get(5)?,
-                    source: row.get(6)?,
-                    run: Some(row.get(7)?),
-                })
-            })
-            .map_err(&sqlite_error)?;
+        let rows = statement.query_map(params![sheet], series_point).map_err(&sqlite_error)?;
         rows.collect::<Result<_, _>>().map_err(&sqlite_error)
     }
+
+    /// [`Store::metric_series`] of every sheet with measurements, by sheet id: one query for
+    /// a whole-project report.
+    pub fn all_metric_series(&self) -> Result<std::collections::HashMap<String, Vec<SeriesPoint>>, StoreError> {
+        let sqlite_error = sqlite_error_for(&self.path);
+        let mut statement = self
+            .conn
+            .prepare_cached(&format!("{SERIES_SQL} ORDER BY p.sheet, p.at, r.imported_at, p.rowid"))
+            .map_err(&sqlite_error)?;
+        let mut series: std::collections::HashMap<String, Vec<SeriesPoint>> = std::collections::HashMap::new();
+        let mut rows = statement.query([]).map_err(&sqlite_error)?;
+        while let Some(row) = rows.next().map_err(&sqlite_error)? {
+            let sheet: String = row.get(8).map_err(&sqlite_error)?;
+            series.entry(sheet).or_default().push(series_point(row).map_err(&sqlite_error)?);
+        }
+        Ok(series)
+    }
+}
+
+/// A sheet's measurements with their run's source; `p.sheet` last (column 8).
+const SERIES_SQL: &str = "SELECT p.requirement, p.metric, p.slice, p.name, p.value, p.at, r.source, p.run_path, p.sheet
+     FROM metric_points p JOIN metric_runs r ON r.rel_path = p.run_path";
+
+fn series_point(row: &rusqlite::Row<'_>) -> rusqlite::Result<SeriesPoint> {
+    Ok(SeriesPoint {
+        requirement: row.get(0)?,
+        metric: row.get(1)?,
+        slice: row.get(2)?,
+        name: row.get(3)?,
+        value: row.get(4)?,
+        at: row.get(5)?,
+        source: row.get(6)?,
+        run: Some(row.get(7)?),
+    })
 }
