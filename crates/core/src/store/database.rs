@@ -96,7 +96,9 @@ impl FreshBuild {
                         ),
                     });
                 }
-                Err(std::fs::TryLockError::Error(source)) => return Err(io_error(&lock_path)(source)),
+                // A file system without locks (some network and FUSE mounts): open unguarded
+                // rather than not at all; only two first opens at once could then collide.
+                Err(std::fs::TryLockError::Error(_)) => break,
             }
         }
         let marker = sibling(db_path, "-building");
