@@ -465,11 +465,12 @@ pub fn sheet_reports(
     today: i64,
 ) -> Result<Vec<SheetReport>, MetricsError> {
     refresh_store(project, store)?;
+    let series = store.all_metric_series()?;
     let mut reports = Vec::new();
     for document in documents {
         let Some(Typed::Requirements(sheet)) = &document.typed else { continue };
-        let series = store.metric_series(&document.id)?;
-        reports.push(sheet_report(document, sheet, &series, &BTreeMap::new(), today));
+        let series = series.get(&document.id).map_or(&[][..], Vec::as_slice);
+        reports.push(sheet_report(document, sheet, series, &BTreeMap::new(), today));
     }
     reports.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
     Ok(reports)
@@ -575,7 +576,6 @@ pub fn overview(
     use rayon::prelude::*;
     refresh_store(project, store)?;
     let series = store.all_metric_series()?;
-    let no_series = Vec::new();
     // Each document is reduced to what the graph needs as it is parsed, and a sheet is judged
     // there too: nothing parsed is held past its turn.
     let (facts, sheets): (Vec<system::GraphFacts>, Vec<Option<SheetReport>>) = project
@@ -586,7 +586,7 @@ pub fn overview(
             let facts = system::GraphFacts::of(&document)?;
             let report = match (&facts.part, &document.typed) {
                 (system::GraphPart::Requirements { .. }, Some(Typed::Requirements(sheet))) => {
-                    let series = series.get(&document.id).unwrap_or(&no_series);
+                    let series = series.get(&document.id).map_or(&[][..], Vec::as_slice);
                     Some(sheet_report(&document, sheet, series, &BTreeMap::new(), today))
                 }
                 _ => None,

@@ -68,10 +68,6 @@ impl FreshBuild {
     /// returns the build (lock held, marker written) when no database exists; None otherwise
     /// (the lock is released).
     fn begin_if_new(db_path: &Path) -> Result<Option<FreshBuild>, StoreError> {
-        let io_error = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| StoreError::Io { path, source }
-        };
         let lock_path = sibling(db_path, "-lock");
         let lock = std::fs::OpenOptions::new()
             .create(true)
@@ -125,6 +121,12 @@ impl FreshBuild {
         sync_parent(&marker).map_err(io_error(&marker))?;
         Ok(Some(FreshBuild { marker, _lock: lock, writing: false }))
     }
+}
+
+/// Maps an I/O error on `path` to the store's error (for `map_err`).
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError {
+    let path = path.to_path_buf();
+    move |source| StoreError::Io { path, source }
 }
 
 /// Makes a file's creation or removal in its folder durable (a no-op where folders cannot be
@@ -230,10 +232,6 @@ impl Store {
             .pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get::<_, String>(0))
             .map_err(&sqlite_error)?;
         self.conn.pragma_update(None, "synchronous", "NORMAL").map_err(&sqlite_error)?;
-        let io_error = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| StoreError::Io { path, source }
-        };
         std::fs::File::open(&self.path).and_then(|file| file.sync_all()).map_err(io_error(&self.path))?;
         std::fs::remove_file(&build.marker).map_err(io_error(&build.marker))?;
         sync_parent(&build.marker).map_err(io_error(&build.marker))
